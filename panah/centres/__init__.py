@@ -1,0 +1,1 @@
+"""Centres: the 123 centres, crisis-intervention centres, county centres, community bases."""

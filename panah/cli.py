@@ -1,0 +1,124 @@
+"""The ``panah`` command. Every command has ``--help``; machine-readable output with ``--json``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from panah.config import Environment, Settings, get_settings
+
+app = typer.Typer(
+    help="Panah (پناه): the social emergency service — 123 line, mobile teams, crisis centres.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database: migrations and reference data.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data (Mazandaran).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+
+console = Console()
+DEMO_PASSWORD_DEFAULT = "panah-demo"  # noqa: S105 - printed demo login, refused in production
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        console.print(f"[red]Configuration error / خطای پیکربندی:[/red]\n{error}")
+        raise typer.Exit(2) from error
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (PANAH_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (PANAH_PORT, default 8123).")] = None,
+) -> None:
+    """Serve the web application and API."""
+    import uvicorn
+
+    from panah.main import create_app
+
+    settings = _settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    console.print(f"Panah on http://{bind_host}:{bind_port}  (API: /docs, /openapi.json)")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply migrations, then load the reference geography (provinces and counties)."""
+    from panah.core.db import make_engine, make_session_factory, unit_of_work
+    from panah.core.migrate import upgrade
+    from panah.geo.service import load_reference
+
+    settings = _settings()
+    with console.status("Migrating / به‌روزرسانی پایگاه داده…"):
+        upgrade(settings.database_url, revision)
+        engine = make_engine(settings.database_url)
+        with unit_of_work(make_session_factory(engine)) as session:
+            load_reference(session)
+        engine.dispose()
+    console.print(f"Database is at {revision}; reference geography loaded.")
+
+
+@demo_app.command("load")
+def demo_load(
+    password: Annotated[
+        str, typer.Option(envvar="PANAH_DEMO_PASSWORD", help="Password of every demo user.")
+    ] = DEMO_PASSWORD_DEFAULT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the logins as JSON.")] = False,
+) -> None:
+    """Load the Mazandaran demo: centres, covering counties, posts, units, one user per role."""
+    from panah.core.clock import SystemClock
+    from panah.core.db import make_engine, make_session_factory, unit_of_work
+    from panah.demo import load_demo
+    from panah.geo.service import load_reference
+
+    settings = _settings()
+    if settings.environment is Environment.production:
+        console.print(
+            "[red]Refusing to load demo users in production (PANAH_ENVIRONMENT=production).\n"
+            "در محیط عملیاتی کاربران نمایشی بارگذاری نمی‌شوند.[/red]"
+        )
+        raise typer.Exit(2)
+    engine = make_engine(settings.database_url)
+    with unit_of_work(make_session_factory(engine)) as session:
+        load_reference(session)
+        logins = load_demo(session, now=SystemClock().now(), password=password)
+    engine.dispose()
+    if as_json:
+        sys.stdout.write(json.dumps([{"username": u, "role": r, "password": password}
+                                     for u, r in logins], ensure_ascii=False) + "\n")
+        return
+    _print_logins(logins, password, settings)
+
+
+def _print_logins(logins: list[tuple[str, str]], password: str, settings: Settings) -> None:
+    table = Table(title=f"Demo logins — http://{settings.host}:{settings.port}/login")
+    table.add_column("username")
+    table.add_column("role")
+    table.add_column("password")
+    for username, role in logins:
+        table.add_row(username, role, password)
+    console.print(table)
+
+
+def _mount_geo() -> None:
+    from panah.geo.cli import app as geo_app
+
+    app.add_typer(geo_app, name="geo")
+
+
+_mount_geo()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,93 @@
+"""One typed settings object, read from ``PANAH_*`` variables and a ``.env`` file.
+
+Nothing here is read at import time: :func:`get_settings` builds the object when the
+application or a command starts, so tests can pass their own ``Settings``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "panah"}
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Every setting Panah reads. README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PANAH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Environment = Environment.development
+    database_url: str = "sqlite:///./var/panah.db"
+    secret_key: str = Field(default="", repr=False)
+    secret_key_file: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8123, ge=1, le=65535)
+    default_language: str = "fa"
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 7)
+    secure_cookies: bool = False
+    boundaries_path: Path | None = None
+    log_level: str = "INFO"
+    trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in {"fa", "en"}:
+            raise ValueError("PANAH_DEFAULT_LANGUAGE must be 'fa' or 'en'")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "PANAH_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL"
+            )
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("trusted_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _secret(self) -> Settings:
+        if self.secret_key_file is not None:
+            self.secret_key = self.secret_key_file.read_text(encoding="utf-8").strip()
+        if self.secret_key.lower() in PLACEHOLDER_SECRETS:
+            if self.environment is Environment.production:
+                raise ValueError(
+                    "PANAH_SECRET_KEY (or PANAH_SECRET_KEY_FILE) must be set to a long random "
+                    "value in production"
+                )
+            # Development and tests get a throw-away key: sessions end on restart.
+            self.secret_key = secrets.token_urlsafe(32)
+        if self.environment is Environment.production and len(self.secret_key) < 32:
+            raise ValueError("PANAH_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

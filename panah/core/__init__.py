@@ -1,0 +1,1 @@
+"""Shared machinery: database and unit of work, clock, errors."""

@@ -1,0 +1,1 @@
+"""Dispatch: mobile units, crews, posts, incidents, recommendation, field app, channels."""

@@ -1,0 +1,1 @@
+"""Geography: provinces and counties, locating a point, the gazetteer, Persian text."""

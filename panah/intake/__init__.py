@@ -1,0 +1,1 @@
+"""Intake: contacts from every channel, the location chain, routing and the queue (issue 4)."""

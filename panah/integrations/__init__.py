@@ -1,0 +1,1 @@
+"""Outside systems (PBX, SMS, routing engine, MQTT, radio), each behind an interface."""

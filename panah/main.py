@@ -1,0 +1,38 @@
+"""The application factory. Importing this module has no side effects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from panah import __version__
+from panah.config import Settings, get_settings
+from panah.core.clock import Clock, SystemClock
+from panah.core.db import make_engine, make_session_factory
+from panah.web import errors
+from panah.web.i18n import make_templates
+from panah.web.routes import mount_routes
+
+WEB = Path(__file__).resolve().parent / "web"
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Panah — social emergency service",
+        version=__version__,
+        description="Panah (پناه): the 123 line, mobile crisis teams, crisis centres and "
+        "community bases of a national social emergency service.",
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.clock = clock or SystemClock()
+    app.state.templates = make_templates(WEB / "templates")
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    mount_routes(app)
+    return app

@@ -1,0 +1,1 @@
+"""Planning: Nowruz forecasts, staffing, post positioning and simulation."""

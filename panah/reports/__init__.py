@@ -1,0 +1,1 @@
+"""Reports: read-only queries for dashboards and statistics."""

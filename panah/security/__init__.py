@@ -1,0 +1,1 @@
+"""Security: users, roles, the access policy, sessions and passwords."""

@@ -1,0 +1,125 @@
+"""The ``audit_event`` table and the two things done with it: append and verify.
+
+The rules live in :mod:`panah.security.audit` (pure); this module only stores and reads.
+Appending must never fork the chain: two transactions that both read row N and both
+write row N+1 would leave one of them pointing at a hash that is not its predecessor's.
+The primary key on ``seq`` already turns a fork into an IntegrityError; the lock below
+makes concurrent appenders wait their turn instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Index, Integer, String, Text, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from panah.core.db import Base
+from panah.security.audit import AuditAction, AuditRecord, ChainProblem, seal, verify_chain
+from panah.security.policy import Actor
+
+# Any fixed 64-bit number works; it names "the audit chain" among PostgreSQL advisory locks.
+AUDIT_LOCK_ID = 0x50414E4148_0001
+SYSTEM_ROLE = "system"  # actor_role for events with no signed-in user (failed logins, jobs)
+
+
+class AuditEvent(Base):
+    """One row of the chain. Rows are only ever inserted; never update or delete them."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: outlives users
+    actor_role: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(30))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+_COLUMNS = (
+    AuditEvent.seq, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
+    AuditEvent.action, AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.reason,
+    AuditEvent.prev_hash, AuditEvent.hash,
+)  # fmt: skip
+
+
+def append(
+    session: Session,
+    *,
+    now: datetime,
+    actor: Actor | None,
+    action: AuditAction,
+    subject_type: str,
+    subject_id: str,
+    reason: str | None = None,
+    hmac_key: bytes | None = None,
+) -> AuditEvent:
+    """Add the next event to the chain inside the caller's transaction.
+
+    On PostgreSQL the transaction holds the chain's advisory lock until it ends, so append
+    late in a unit of work to keep other appenders waiting briefly.
+    """
+    _lock_chain(session)
+    record = seal(
+        _last_record(session),
+        at=now,
+        actor_id=actor.user_id if actor else None,
+        actor_role=actor.role.value if actor else SYSTEM_ROLE,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        reason=reason,
+        hmac_key=hmac_key,
+    )
+    event = AuditEvent(**{column.key: getattr(record, column.key) for column in _COLUMNS})
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _lock_chain(session: Session) -> None:
+    # SQLite needs nothing: panah.core.db begins every transaction with BEGIN IMMEDIATE.
+    # FOR UPDATE on the last row would not do: a waiter re-reads the same (old) last row.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": AUDIT_LOCK_ID})
+
+
+def _last_record(session: Session) -> AuditRecord | None:
+    row = session.execute(select(*_COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return _record(row) if row else None
+
+
+def _record(row: Any) -> AuditRecord:  # a Row of _COLUMNS; its generic form differs in 2.0 and 2.1
+    at: datetime = row.at
+    return AuditRecord(
+        seq=row.seq,
+        # SQLite hands back naive datetimes; everything Panah stores is UTC.
+        at=at if at.tzinfo else at.replace(tzinfo=UTC),
+        actor_id=row.actor_id,
+        actor_role=row.actor_role,
+        action=row.action,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        reason=row.reason,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def iter_records(session: Session, *, batch_size: int = 1000) -> Iterator[AuditRecord]:
+    """Every record in seq order, fetched in batches, without filling the identity map."""
+    query = select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+    for row in session.execute(query):
+        yield _record(row)
+
+
+def verify(session: Session, *, hmac_key: bytes | None = None) -> list[ChainProblem]:
+    """Check the whole stored chain; an empty list means no tampering was found."""
+    return verify_chain(iter_records(session), hmac_key=hmac_key)

@@ -1,0 +1,1 @@
+"""Triage: taxonomy, risk protocols, outcomes, referrals, follow-ups (issue 5)."""

@@ -1,0 +1,1 @@
+"""The web layer: app assembly, dependencies, error mapping, pages and API routes."""

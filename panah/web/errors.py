@@ -1,0 +1,71 @@
+"""The one place that maps domain errors to HTTP status codes and pages."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from panah.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    PanahError,
+)
+
+STATUS: dict[type[PanahError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+}
+
+
+def status_for(error: PanahError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]  # type: ignore[index]
+    return 400
+
+
+def wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+async def on_panah_error(request: Request, error: PanahError) -> Response:
+    status = status_for(error)
+    if isinstance(error, NotAuthenticated) and wants_html(request):
+        target = quote(str(request.url.path))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    if wants_html(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request, "error.html", {"error": error, "status": status}, status_code=status
+        )
+    return JSONResponse(error.as_dict(), status_code=status)
+
+
+async def on_validation_error(request: Request, error: RequestValidationError) -> Response:
+    problems = [
+        {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+        for e in error.errors()
+    ]
+    body = {
+        "error": "invalid_input",
+        "message": "Some fields are missing or malformed; see details and send them again.",
+        "message_fa": "برخی از فیلدها خالی یا نادرست‌اند؛ جزئیات را ببینید و دوباره بفرستید.",
+        "details": problems,
+    }
+    return JSONResponse(body, status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(PanahError, on_panah_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, on_validation_error)  # type: ignore[arg-type]

@@ -1,0 +1,41 @@
+"""Storage tests run on SQLite always and on PostgreSQL when PANAH_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from panah.core.db import make_engine
+
+PG_URL = os.environ.get("PANAH_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend under test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'storage.db'}"
+        return
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    _reset_postgres(url)
+    yield url
+    _reset_postgres(url)
+
+
+def test_postgres_is_configured_in_ci() -> None:
+    """In CI the PostgreSQL half must run, not silently vanish."""
+    if os.environ.get("CI") and not PG_URL:
+        pytest.fail("CI must set PANAH_TEST_DATABASE_URL so storage tests run on PostgreSQL")

@@ -1,0 +1,53 @@
+"""Settings read PANAH_* variables and refuse bad values loudly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from panah.config import Settings
+
+
+def test_defaults_need_nothing_but_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PANAH_DATABASE_URL", "PANAH_PORT", "PANAH_ENVIRONMENT", "PANAH_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.database_url == "sqlite:///./var/panah.db"
+    assert settings.port == 8123
+    assert settings.is_sqlite
+    assert len(settings.secret_key) >= 32  # a throw-away key in development
+
+
+def test_environment_variables_override(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANAH_DATABASE_URL", "postgresql://postgres@127.0.0.1/panah")
+    monkeypatch.setenv("PANAH_PORT", "9000")
+    monkeypatch.setenv("PANAH_TRUSTED_HOSTS", "panah.example, 127.0.0.1")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1/panah"
+    assert settings.port == 9000
+    assert settings.trusted_hosts == ["panah.example", "127.0.0.1"]
+
+
+def test_production_refuses_a_missing_or_placeholder_secret() -> None:
+    with pytest.raises(ValidationError, match="PANAH_SECRET_KEY"):
+        Settings(environment="production", secret_key="changeme", _env_file=None)  # type: ignore[arg-type, call-arg]
+    with pytest.raises(ValidationError, match="at least 32"):
+        Settings(environment="production", secret_key="short-but-not-placeholder", _env_file=None)  # type: ignore[arg-type, call-arg]
+
+
+def test_secret_is_read_from_a_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 48 + "\n")
+    settings = Settings(environment="production", secret_key_file=secret, _env_file=None)  # type: ignore[arg-type, call-arg]
+    assert settings.secret_key == "s" * 48
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("database_url", "mysql://x"), ("port", 0), ("default_language", "de"), ("session_hours", 0)],
+)
+def test_bad_values_fail_loudly(field: str, value: object) -> None:
+    with pytest.raises(ValidationError):
+        Settings(**{field: value}, _env_file=None)  # type: ignore[arg-type]
