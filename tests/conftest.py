@@ -26,6 +26,18 @@ DEMO_PASSWORD = "panah-demo"
 NOWRUZ = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say up front which real parts this run exercises, so a CI log shows it."""
+    import os
+
+    pg = os.environ.get("PANAH_TEST_DATABASE_URL", "")
+    return [
+        "panah storage backends: sqlite" + (" + postgresql" if pg else " (PostgreSQL: unset)"),
+        "panah ../shared/data: " + ("present" if BOUNDARIES.is_dir() else "absent (tests skip)"),
+        f"panah chromium: {'present' if Path('/usr/bin/chromium').exists() else 'absent'}",
+    ]
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not BOUNDARIES.is_dir():
