@@ -26,12 +26,22 @@ console = Console()
 DEMO_PASSWORD_DEFAULT = "panah-demo"  # noqa: S105 - printed demo login, refused in production
 
 
-def _settings() -> Settings:
+def _settings(*, keys: bool = True) -> Settings:
+    """The settings, with the field-encryption key ring installed unless ``keys`` is False."""
+    from panah.core.errors import PanahError
+    from panah.security.keys import install_keyring
+
     try:
-        return get_settings()
+        settings = get_settings()
+        if keys:
+            install_keyring(settings)
     except ValueError as error:  # pydantic's ValidationError is a ValueError
         console.print(f"[red]Configuration error / خطای پیکربندی:[/red]\n{error}")
         raise typer.Exit(2) from error
+    except PanahError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    return settings
 
 
 @app.command()
@@ -52,7 +62,7 @@ def serve(
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "heads",
 ) -> None:
     """Apply migrations, then load the reference geography (provinces and counties)."""
     from panah.core.db import make_engine, make_session_factory, unit_of_work

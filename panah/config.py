@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     boundaries_path: Path | None = None
     log_level: str = "INFO"
     trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
+    # Field encryption: "k2:BASE64,k1:BASE64" (current key first) and a separate lookup key.
+    encryption_keys: str = Field(default="", repr=False)
+    encryption_keys_file: Path | None = None
+    hash_key: str = Field(default="", repr=False)
+    hash_key_file: Path | None = None
+    dev_keys_path: Path = Path("./var/panah-dev-keys.json")
 
     @field_validator("default_language")
     @classmethod
@@ -72,6 +78,10 @@ class Settings(BaseSettings):
     def _secret(self) -> Settings:
         if self.secret_key_file is not None:
             self.secret_key = self.secret_key_file.read_text(encoding="utf-8").strip()
+        if self.encryption_keys_file is not None:
+            self.encryption_keys = self.encryption_keys_file.read_text(encoding="utf-8").strip()
+        if self.hash_key_file is not None:
+            self.hash_key = self.hash_key_file.read_text(encoding="utf-8").strip()
         if self.secret_key.lower() in PLACEHOLDER_SECRETS:
             if self.environment is Environment.production:
                 raise ValueError(
@@ -82,6 +92,13 @@ class Settings(BaseSettings):
             self.secret_key = secrets.token_urlsafe(32)
         if self.environment is Environment.production and len(self.secret_key) < 32:
             raise ValueError("PANAH_SECRET_KEY must be at least 32 characters in production")
+        if self.environment is Environment.production and not (
+            self.encryption_keys and self.hash_key
+        ):
+            raise ValueError(
+                "PANAH_ENCRYPTION_KEYS and PANAH_HASH_KEY (or their *_FILE forms) must be set "
+                "in production; make them with `panah keys generate`"
+            )
         return self
 
     @property

@@ -11,6 +11,7 @@ from panah import __version__
 from panah.config import Settings, get_settings
 from panah.core.clock import Clock, SystemClock
 from panah.core.db import make_engine, make_session_factory
+from panah.security.keys import install_keyring
 from panah.web import errors
 from panah.web.i18n import make_templates
 from panah.web.routes import mount_routes
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         description="Panah (پناه): the 123 line, mobile crisis teams, crisis centres and "
         "community bases of a national social emergency service.",
     )
+    install_keyring(settings)
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine

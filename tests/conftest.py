@@ -22,6 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 BOUNDARIES = SHARED_DATA / "iran-boundaries"
 DEMO_PASSWORD = "panah-demo"
+# Fixed test keys (never used outside tests): current key first, and a separate lookup key.
+TEST_ENCRYPTION_KEYS = (
+    "t2:MjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjI=,"
+    "t1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE="
+)
+TEST_HASH_KEY = "SEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEg="
 # 1405-01-02 10:00 Tehran: the second day of Nowruz.
 NOWRUZ = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
 
@@ -36,6 +42,17 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         "panah ../shared/data: " + ("present" if BOUNDARIES.is_dir() else "absent (tests skip)"),
         f"panah chromium: {'present' if Path('/usr/bin/chromium').exists() else 'absent'}",
     ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_keyring() -> Iterator[object]:
+    """Every test's encrypted columns use the fixed test keys (create_app installs the same)."""
+    from panah.security.crypto import KeyRing, configure_keyring
+
+    ring = KeyRing.parse(TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY)
+    configure_keyring(ring)
+    yield ring
+    configure_keyring(None)
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +122,13 @@ def database_url(template_db: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, environment="test", secret_key="x" * 40)  # type: ignore[arg-type]
+    return Settings(  # type: ignore[call-arg]
+        database_url=database_url,
+        environment="test",  # type: ignore[arg-type]
+        secret_key="x" * 40,
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+        hash_key=TEST_HASH_KEY,
+    )
 
 
 @pytest.fixture

@@ -9,6 +9,11 @@ from pydantic import ValidationError
 
 from panah.config import Settings
 
+PRODUCTION_KEYS = {
+    "encryption_keys": "k1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",
+    "hash_key": "SEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEg=",
+}
+
 
 def test_defaults_need_nothing_but_python(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PANAH_DATABASE_URL", "PANAH_PORT", "PANAH_ENVIRONMENT", "PANAH_SECRET_KEY"):
@@ -40,8 +45,29 @@ def test_production_refuses_a_missing_or_placeholder_secret() -> None:
 def test_secret_is_read_from_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s" * 48 + "\n")
-    settings = Settings(environment="production", secret_key_file=secret, _env_file=None)  # type: ignore[arg-type, call-arg]
+    settings = Settings(
+        environment="production", secret_key_file=secret, _env_file=None, **PRODUCTION_KEYS
+    )  # type: ignore[arg-type, call-arg]
     assert settings.secret_key == "s" * 48
+
+
+def test_production_refuses_to_start_without_encryption_keys() -> None:
+    with pytest.raises(ValidationError, match="PANAH_ENCRYPTION_KEYS"):
+        Settings(environment="production", secret_key="s" * 48, _env_file=None)  # type: ignore[arg-type, call-arg]
+
+
+def test_keys_are_read_from_files(tmp_path: Path) -> None:
+    (tmp_path / "ring").write_text(PRODUCTION_KEYS["encryption_keys"] + "\n")
+    (tmp_path / "hash").write_text(PRODUCTION_KEYS["hash_key"] + "\n")
+    settings = Settings(  # type: ignore[call-arg]
+        environment="production",  # type: ignore[arg-type]
+        secret_key="s" * 48,
+        encryption_keys_file=tmp_path / "ring",
+        hash_key_file=tmp_path / "hash",
+        _env_file=None,
+    )
+    assert settings.encryption_keys == PRODUCTION_KEYS["encryption_keys"]
+    assert settings.hash_key == PRODUCTION_KEYS["hash_key"]
 
 
 @pytest.mark.parametrize(
