@@ -1,10 +1,31 @@
-"""The one function that decides every access."""
+"""The one function that decides every access: :func:`decide` (and its yes/no, :func:`is_allowed`).
+
+Pure: the caller gathers the facts (who asks, what the resource is, whether a break-glass
+is open) and the function answers with a reason, so the audit log can say *why* access
+was given. The rules, in order:
+
+1. The role must hold the permission (``ROLE_PERMISSIONS``).
+2. A resource that belongs to a place is seen only within the actor's scope: its centre,
+   its province, or the nation.
+3. Case records are need-to-know: the case team, and the supervisors of the case's
+   province. Anyone else with the permission may open a case only by break-glass.
+4. A restricted category (sexual abuse, gender dysphoria, shelter address) needs an
+   explicit grant, team or not; break-glass is the only way past it, and is reported.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-from panah.security.roles import ROLE_PERMISSIONS, Permission, Role
+from panah.security.roles import (
+    ROLE_PERMISSIONS,
+    ROLE_SCOPE,
+    SUPERVISING_ROLES,
+    Permission,
+    Role,
+    Scope,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,11 +37,105 @@ class Actor:
     role: Role
     province_code: str | None = None
     centre_id: int | None = None
+    grants: frozenset[str] = field(default_factory=frozenset)  # restricted categories granted
+    national: bool = False  # a partner key with no province reaches the nation
 
 
-def is_allowed(actor: Actor | None, permission: Permission) -> bool:
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """What is being reached: where it belongs and, for a case, who is on its team."""
+
+    kind: str
+    province_code: str | None = None
+    centre_id: int | None = None
+    team: frozenset[int] = frozenset()
+    restricted_category: str | None = None
+    need_to_know: bool = False  # True for case records
+
+
+class Why(StrEnum):
+    public = "public"
+    role = "role"  # the role allows it and nothing narrower applies
+    scope = "scope"  # within the actor's centre, province or the nation
+    team = "team"
+    supervisor = "supervisor"
+    break_glass = "break_glass"
+    # refusals
+    anonymous = "anonymous"
+    not_in_role = "not_in_role"
+    out_of_scope = "out_of_scope"
+    not_on_team = "not_on_team"
+    restricted = "restricted"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    why: Why
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def decide(
+    actor: Actor | None,
+    permission: Permission,
+    resource: Resource | None = None,
+    *,
+    break_glass: bool = False,
+) -> Decision:
     if permission is Permission.public:
-        return True
+        return Decision(True, Why.public)
     if actor is None:
+        return Decision(False, Why.anonymous)
+    if actor.role not in ROLE_PERMISSIONS[permission]:
+        return Decision(False, Why.not_in_role)
+    if resource is None:
+        return Decision(True, Why.role)
+    glass = break_glass and actor.role in ROLE_PERMISSIONS[Permission.break_glass]
+    if not _within_scope(actor, resource) and not glass:
+        return Decision(False, Why.out_of_scope)
+    if resource.need_to_know:
+        return _need_to_know(actor, resource, glass)
+    return Decision(True, Why.scope)
+
+
+def is_allowed(
+    actor: Actor | None,
+    permission: Permission,
+    resource: Resource | None = None,
+    *,
+    break_glass: bool = False,
+) -> bool:
+    return decide(actor, permission, resource, break_glass=break_glass).allowed
+
+
+def _need_to_know(actor: Actor, resource: Resource, glass: bool) -> Decision:
+    granted = (
+        resource.restricted_category is None or resource.restricted_category in actor.grants
+    )
+    if actor.user_id in resource.team:
+        known = Decision(True, Why.team)
+    elif actor.role in SUPERVISING_ROLES and actor.province_code == resource.province_code:
+        known = Decision(True, Why.supervisor)
+    else:
+        known = Decision(False, Why.not_on_team)
+    if known and granted:
+        return known
+    if glass:
+        return Decision(True, Why.break_glass)
+    return known if not known else Decision(False, Why.restricted)
+
+
+def _within_scope(actor: Actor, resource: Resource) -> bool:
+    scope = Scope.nation if actor.national else ROLE_SCOPE[actor.role]
+    if scope is Scope.nation or resource.province_code is None:
+        return True
+    if actor.province_code != resource.province_code:
         return False
-    return actor.role in ROLE_PERMISSIONS[permission]
+    if scope is Scope.province:
+        return True
+    # Centre scope: the actor's own centre, or a resource whose team the actor is on.
+    return actor.user_id in resource.team or (
+        resource.centre_id is not None and resource.centre_id == actor.centre_id
+    )

@@ -1,4 +1,4 @@
-"""Roles and permissions. The security issue fills in the full matrix and scopes."""
+"""Roles, permissions, what each role may do and how far its view reaches (its scope)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ class Role(StrEnum):
     admin = "admin"
 
 
+class Scope(StrEnum):
+    """How far a role's view reaches over resources that belong somewhere."""
+
+    centre = "centre"
+    province = "province"
+    nation = "nation"
+
+
 class Permission(StrEnum):
     """What a route needs. ``public`` is a declaration too: open to anyone, on purpose."""
 
@@ -32,20 +40,76 @@ class Permission(StrEnum):
     view_geography = "view_geography"
     manage_geography = "manage_geography"
     view_organisation = "view_organisation"
+    # Case records: need-to-know on top of the role (see policy.decide).
+    create_case = "create_case"
+    view_case = "view_case"
+    edit_case = "edit_case"
+    find_client = "find_client"  # look a person up by phone or national code (keyed hash)
+    break_glass = "break_glass"  # open a case one is not on, with a stated reason
+    review_access = "review_access"  # "who saw this", break-glass reports
+    manage_grants = "manage_grants"  # grant restricted categories
+    manage_api_keys = "manage_api_keys"
+    verify_audit = "verify_audit"
+    export_deidentified = "export_deidentified"
+    partner_api = "partner_api"
 
 
-_STAFF = frozenset(Role) - {Role.partner_agency}
+_ALL = frozenset(Role)
+_STAFF = _ALL - {Role.partner_agency}
+_CASE_TEAM = frozenset({
+    Role.counsellor, Role.field_crew, Role.social_worker, Role.psychologist, Role.psychiatrist,
+    Role.legal_adviser, Role.shelter_manager, Role.community_worker,
+})  # fmt: skip
+_SUPERVISING = frozenset({Role.supervisor, Role.provincial_manager})
 
-# Who may do what. Scope (centre, county, province, nation) comes with the security issue.
+# Who may do what. Where a resource is involved, policy.decide adds scope and need-to-know.
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
-    Permission.public: frozenset(Role),
-    Permission.authenticated: frozenset(Role),
+    Permission.public: _ALL,
+    Permission.authenticated: _ALL,
     Permission.view_map: _STAFF - {Role.analyst},
     Permission.view_geography: _STAFF,
     Permission.manage_geography: frozenset({Role.admin, Role.national_office}),
     Permission.view_organisation: _STAFF,
+    Permission.create_case: _CASE_TEAM | _SUPERVISING,
+    Permission.view_case: _CASE_TEAM | _SUPERVISING,
+    Permission.edit_case: _CASE_TEAM | _SUPERVISING,
+    Permission.find_client: _CASE_TEAM | _SUPERVISING | {Role.dispatcher},
+    Permission.break_glass: _CASE_TEAM | _SUPERVISING,
+    Permission.review_access: _SUPERVISING | {Role.national_office},
+    Permission.manage_grants: frozenset({Role.provincial_manager, Role.admin}),
+    Permission.manage_api_keys: frozenset({Role.admin}),
+    Permission.verify_audit: frozenset({Role.admin, Role.national_office}),
+    Permission.export_deidentified: frozenset(
+        {Role.analyst, Role.national_office, Role.provincial_manager}
+    ),
+    Permission.partner_api: frozenset({Role.partner_agency}),
 }
+
+ROLE_SCOPE: dict[Role, Scope] = {
+    **{role: Scope.centre for role in _CASE_TEAM - {Role.counsellor}},
+    Role.counsellor: Scope.province,  # a provincial 123 centre answers the whole province
+    Role.dispatcher: Scope.province,
+    Role.supervisor: Scope.province,
+    Role.provincial_manager: Scope.province,
+    Role.partner_agency: Scope.province,  # an agency key may be national: scope from the key
+    Role.national_office: Scope.nation,
+    Role.analyst: Scope.nation,
+    Role.admin: Scope.nation,
+}
+
+# Roles that supervise a case team: they see the team's cases in their province.
+SUPERVISING_ROLES = _SUPERVISING
+
+# Restricted categories: even the case team needs an explicit grant to open them.
+RESTRICTED_CATEGORIES = frozenset({"sexual_abuse", "gender_dysphoria", "shelter_address"})
 
 
 def roles_allowed(permission: Permission) -> frozenset[Role]:
     return ROLE_PERMISSIONS[permission]
+
+
+def needs_second_factor(role: Role) -> bool:
+    """Roles that can see case or contact data, or administer, sign in with a second factor."""
+    sensitive = (Permission.view_case, Permission.find_client, Permission.manage_grants,
+                 Permission.manage_api_keys, Permission.verify_audit, Permission.review_access)
+    return any(role in ROLE_PERMISSIONS[p] for p in sensitive)

@@ -25,7 +25,13 @@ from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwrigh
 
 from panah.config import Settings
 from panah.core.clock import FrozenClock
-from tests.conftest import BOUNDARIES, DEMO_PASSWORD, NOWRUZ
+from tests.conftest import (
+    BOUNDARIES,
+    DEMO_PASSWORD,
+    NOWRUZ,
+    TEST_ENCRYPTION_KEYS,
+    TEST_HASH_KEY,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -58,8 +64,12 @@ def _serve(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     database = tmp_path_factory.mktemp("e2e") / "panah.db"
     shutil.copyfile(template, database)
-    settings = Settings(
-        database_url=f"sqlite:///{database}", environment="test", secret_key="e" * 40  # type: ignore[arg-type]
+    settings = Settings(  # type: ignore[call-arg]
+        database_url=f"sqlite:///{database}",
+        environment="test",  # type: ignore[arg-type]
+        secret_key="e" * 40,
+        encryption_keys=TEST_ENCRYPTION_KEYS,
+        hash_key=TEST_HASH_KEY,
     )
     app = create_app(settings, clock=FrozenClock(NOWRUZ))
     port = _free_port()
