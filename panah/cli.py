@@ -130,5 +130,25 @@ def _mount_geo() -> None:
 _mount_geo()
 
 
+def _mount_security() -> None:
+    from panah.security.cli import audit_app, keys_app
+
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(keys_app, name="keys")
+
+
+_mount_security()
+
+
+def _mount_data() -> None:
+    from panah.reports.cli import export_app, retention_app
+
+    app.add_typer(export_app, name="export")
+    app.add_typer(retention_app, name="retention")
+
+
+_mount_data()
+
+
 if __name__ == "__main__":
     app()

@@ -23,6 +23,13 @@ class Environment(StrEnum):
     production = "production"
 
 
+class SecondFactor(StrEnum):
+    """Whether staff who can see case or contact data must sign in with a TOTP code."""
+
+    required = "required"
+    optional = "optional"  # only users who enrolled are asked for a code
+
+
 class Settings(BaseSettings):
     """Every setting Panah reads. README lists them with their defaults."""
 
@@ -38,7 +45,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8123, ge=1, le=65535)
     default_language: str = "fa"
     session_hours: float = Field(default=12.0, gt=0, le=24 * 7)
+    # Both default by environment (see _environment_defaults): left unset, production gets
+    # Secure cookies and a required second factor; development and tests get neither.
     secure_cookies: bool = False
+    second_factor: SecondFactor = SecondFactor.optional
     boundaries_path: Path | None = None
     log_level: str = "INFO"
     trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
@@ -48,6 +58,8 @@ class Settings(BaseSettings):
     hash_key: str = Field(default="", repr=False)
     hash_key_file: Path | None = None
     dev_keys_path: Path = Path("./var/panah-dev-keys.json")
+    retention_closed_case_years: int = Field(default=10, ge=1, le=100)
+    retention_login_failure_days: int = Field(default=90, ge=1, le=3650)
 
     @field_validator("default_language")
     @classmethod
@@ -99,6 +111,19 @@ class Settings(BaseSettings):
                 "PANAH_ENCRYPTION_KEYS and PANAH_HASH_KEY (or their *_FILE forms) must be set "
                 "in production; make them with `panah keys generate`"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _environment_defaults(self) -> Settings:
+        # Production serves real case data over HTTPS: cookies go only over TLS and staff
+        # with access to case or contact data need a second factor. The local demo must be
+        # usable without HTTPS or an authenticator app, so elsewhere both stay off unless set.
+        # Anything set explicitly (PANAH_SECURE_COOKIES, PANAH_SECOND_FACTOR) is kept.
+        if self.environment is Environment.production:
+            if "secure_cookies" not in self.model_fields_set:
+                self.secure_cookies = True
+            if "second_factor" not in self.model_fields_set:
+                self.second_factor = SecondFactor.required
         return self
 
     @property

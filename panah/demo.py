@@ -16,6 +16,7 @@ import jdatetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panah.cases.demo import load_demo_cases
 from panah.centres.orm import Centre, CentreKind, CountyService
 from panah.core.db import Base
 from panah.core.errors import InvalidInput
@@ -313,4 +314,6 @@ def load_demo(session: Session, *, now: datetime, password: str) -> list[tuple[s
     units = _load_units(session, centres, posts)
     logins = _load_users(session, centres, now=now, password=password)
     _link_field_crew(session, units)
+    session.flush()
+    load_demo_cases(session, now=now)
     return logins

@@ -6,6 +6,7 @@ reason in a clone that has no ``../shared`` beside it (CI always has it).
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -44,15 +45,22 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def test_keyring() -> Iterator[object]:
-    """Every test's encrypted columns use the fixed test keys (create_app installs the same)."""
-    from panah.security.crypto import KeyRing, configure_keyring
+@pytest.fixture(scope="session")
+def test_keyring() -> object:
+    """The fixed test key ring (create_app installs the same from the test settings)."""
+    from panah.security.crypto import KeyRing
 
-    ring = KeyRing.parse(TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY)
-    configure_keyring(ring)
-    yield ring
-    configure_keyring(None)
+    return KeyRing.parse(TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _install_test_keyring(test_keyring: object) -> Iterator[None]:
+    """Every test starts with the test ring installed, whatever an earlier test did to it."""
+    from panah.security.crypto import configure_keyring
+
+    configure_keyring(test_keyring)  # type: ignore[arg-type]
+    yield
+    configure_keyring(test_keyring)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +78,10 @@ def _build_template(path: Path, *, boundaries: Path | None) -> None:
     from panah.core.migrate import upgrade
     from panah.demo import load_demo
     from panah.geo.service import import_boundaries, load_reference
+    from panah.security.crypto import KeyRing, configure_keyring
 
+    # Session fixtures are set up before the per-test ring is installed: install it here.
+    configure_keyring(KeyRing.parse(TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY))
     url = f"sqlite:///{path}"
     upgrade(url)
     engine = make_engine(url)
@@ -153,3 +164,12 @@ def login(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> T
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def csrf(client: TestClient) -> str:
+    """The CSRF token of ``client``'s session, read from the page's meta tag as a script would."""
+    page = client.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 200, page.text
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)
+    assert found, "the page has no csrf-token meta tag"
+    return found.group(1)

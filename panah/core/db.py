@@ -82,8 +82,10 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 def import_all_models() -> None:
     """Import every domain's tables so ``Base.metadata`` is complete (Alembic, tests)."""
+    from panah.cases import orm as _cases  # noqa: F401
     from panah.centres import orm as _centres  # noqa: F401
     from panah.dispatch import orm as _dispatch  # noqa: F401
     from panah.geo import orm as _geo  # noqa: F401
+    from panah.security import access_orm as _access  # noqa: F401
     from panah.security import audit_orm as _audit  # noqa: F401
     from panah.security import orm as _security  # noqa: F401

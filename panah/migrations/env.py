@@ -11,12 +11,22 @@ import_all_models()
 target_metadata = Base.metadata
 
 
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write encrypted columns as plain Text: migrations must not import application types."""
+    from panah.security.crypto import EncryptedText
+
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
+    return False
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -32,9 +32,18 @@ class AuditAction(StrEnum):
     delete = "delete"
     export = "export"
     break_glass = "break_glass"  # reading outside one's scope in an emergency, with a reason
+    denied = "denied"  # an attempt the policy refused (the reason column says why)
+    grant = "grant"
+    revoke = "revoke"
+    review = "review"
+    erase = "erase"  # retention removed personal data
     login = "login"
     login_failed = "login_failed"
     logout = "logout"
+    lockout = "lockout"  # an account locked after repeated failed sign-ins
+    second_factor_enrolled = "second_factor_enrolled"
+    api_key_created = "api_key_created"
+    api_key_revoked = "api_key_revoked"
 
 
 @dataclass(frozen=True, slots=True)

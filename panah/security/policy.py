@@ -39,6 +39,7 @@ class Actor:
     centre_id: int | None = None
     grants: frozenset[str] = field(default_factory=frozenset)  # restricted categories granted
     national: bool = False  # a partner key with no province reaches the nation
+    full_name: str = ""  # for display only; never used to decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +134,8 @@ def _within_scope(actor: Actor, resource: Resource) -> bool:
         return True
     if actor.province_code != resource.province_code:
         return False
-    if scope is Scope.province:
-        return True
+    if scope is Scope.province or resource.need_to_know:
+        return True  # a case record's own rule (the team) is narrower than the centre
     # Centre scope: the actor's own centre, or a resource whose team the actor is on.
     return actor.user_id in resource.team or (
         resource.centre_id is not None and resource.centre_id == actor.centre_id

@@ -3,11 +3,17 @@
 Every route declares the permission it needs with ``Depends(require(Permission.x))``.
 ``tests/api/test_route_permissions.py`` walks the app's routes and fails for any route
 that declares none, so the rule holds for routes added by later issues too.
+
+Two ways to be an actor: a browser session (cookie) or a partner agency's API key
+(``Authorization: Bearer pnh_…`` or ``X-API-Key``). Requests that change something with a
+session cookie must carry the session's CSRF token; requests with a key carry no cookies,
+so a forged cross-site request cannot borrow them, and need none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import secrets
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -17,12 +23,23 @@ from panah.config import Settings
 from panah.core.clock import Clock
 from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, NotAuthenticated
+from panah.security.apikeys import resolve_key
 from panah.security.policy import Actor, is_allowed
 from panah.security.roles import Permission
 from panah.security.sessions import resolve_session
 
 SESSION_COOKIE = "panah_session"
 PERMISSION_ATTRIBUTE = "panah_permission"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+API_KEY_HEADER = "X-API-Key"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+STALE_FORM = (
+    "This form is stale or forged: its security token does not match your session. "
+    "Reload the page and send it again.",
+    "این فرم کهنه یا جعلی است: نشانهٔ امنیتی آن با نشست شما نمی‌خواند. صفحه را دوباره "
+    "بارگذاری کنید و دوباره بفرستید.",
+)
 
 
 def get_settings(request: Request) -> Settings:
@@ -44,41 +61,91 @@ def get_db(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_db)]
 
 
+def presented_api_key(request: Request) -> str | None:
+    """The key in ``Authorization: Bearer …`` or ``X-API-Key``, if the request has one."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    key = request.headers.get(API_KEY_HEADER)
+    return key.strip() if key is not None else None
+
+
 def current_actor(request: Request) -> Actor | None:
-    """The signed-in actor, resolved once per request in its own short transaction."""
+    """The actor of this request, resolved once per request in its own short transaction.
+
+    A key that is presented must be valid (401 otherwise), even where a cookie would do.
+    """
     if hasattr(request.state, "actor"):
         actor: Actor | None = request.state.actor
         return actor
-    actor = None
+    request.state.actor = None
     request.state.csrf_token = None
+    request.state.api_key = None
+    key_text = presented_api_key(request)
+    if key_text is not None:
+        with unit_of_work(request.app.state.session_factory) as session:
+            actor, key = resolve_key(session, text=key_text, now=get_clock(request).now())
+        request.state.api_key = key
+        request.state.actor = actor
+        return actor
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with unit_of_work(request.app.state.session_factory) as session:
             try:
                 actor, row = resolve_session(session, token=token, now=get_clock(request).now())
                 request.state.csrf_token = row.csrf_token
+                request.state.actor = actor
             except NotAuthenticated:
-                actor = None
-    request.state.actor = actor
+                pass
+    actor = request.state.actor
     return actor
 
 
-def require(permission: Permission) -> Callable[..., Actor | None]:
-    """A dependency that lets the request through only if the policy allows ``permission``."""
+async def check_csrf(request: Request, stale: tuple[str, str] = STALE_FORM) -> None:
+    """A change made with a session cookie must echo the session's CSRF token.
 
-    def dependency(request: Request) -> Actor | None:
-        actor = current_actor(request)
-        if is_allowed(actor, permission):
-            return actor
-        if actor is None:
-            raise NotAuthenticated(
-                "Sign in to see this page.", "برای دیدن این صفحه وارد شوید."
+    From ``X-CSRF-Token`` (HTMX and scripts, see static/js/csrf.js) or the form field
+    ``csrf_token`` (plain forms). Compared as bytes: ``compare_digest`` refuses non-ASCII
+    text, and a forged token may be anything.
+    """
+    expected = getattr(request.state, "csrf_token", None) or ""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        field = form.get(CSRF_FIELD)
+        sent = field if isinstance(field, str) else ""
+    if not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
+        raise Forbidden(*stale, reason="csrf")
+
+
+def require(
+    permission: Permission, *, stale_form: tuple[str, str] = STALE_FORM
+) -> Callable[..., Awaitable[Actor | None]]:
+    """A dependency that lets the request through only if the policy allows ``permission``.
+
+    For a change (POST, PUT, PATCH, DELETE) by a session it also checks the CSRF token;
+    ``stale_form`` is what to say, in English and Persian, when the token does not match.
+    """
+
+    async def dependency(
+        request: Request, actor: Annotated[Actor | None, Depends(current_actor)]
+    ) -> Actor | None:
+        if not is_allowed(actor, permission):
+            if actor is None:
+                raise NotAuthenticated(
+                    "Sign in to see this page.", "برای دیدن این صفحه وارد شوید."
+                )
+            raise Forbidden(
+                "Your role does not allow this. Ask your supervisor if you need it.",
+                "نقش شما اجازهٔ این کار را نمی‌دهد. اگر لازم دارید از سرپرست خود بخواهید.",
+                permission=permission.value,
             )
-        raise Forbidden(
-            "Your role does not allow this. Ask your supervisor if you need it.",
-            "نقش شما اجازهٔ این کار را نمی‌دهد. اگر لازم دارید از سرپرست خود بخواهید.",
-            permission=permission.value,
-        )
+        by_session = actor is not None and request.state.api_key is None
+        if by_session and permission is not Permission.public and (
+            request.method in UNSAFE_METHODS
+        ):
+            await check_csrf(request, stale_form)
+        return actor
 
     setattr(dependency, PERMISSION_ATTRIBUTE, permission)
     dependency.__name__ = f"require_{permission.value}"

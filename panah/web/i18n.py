@@ -44,6 +44,9 @@ _FOLD = str.maketrans(
 NAV: tuple[tuple[str, str, Permission], ...] = (
     ("nav.home", "/", Permission.authenticated),
     ("nav.map", "/map", Permission.view_map),
+    ("nav.cases", "/cases", Permission.view_case),
+    ("nav.access_reviews", "/security/break-glass", Permission.review_access),
+    ("nav.api_keys", "/admin/api-keys", Permission.manage_api_keys),
 )
 
 

@@ -148,5 +148,8 @@ def test_public_routes_are_the_expected_few(app: FastAPI) -> None:
         ("GET", "/healthz"),
         ("GET", "/login"),
         ("POST", "/login"),
+        # The second step of a sign-in: guarded by its own short-lived challenge cookie.
+        ("GET", "/login/second-factor"),
+        ("POST", "/login/second-factor"),
         ("GET", "/lang/{code}"),
     }

@@ -1,24 +1,69 @@
-"""Signing in and out, and choosing the language of the pages."""
+"""Signing in (password, then a TOTP code where needed) and out, and the page language.
+
+The second step has its own short-lived cookie (``panah_login``) naming a pending
+challenge, never a session: until the code is right, no session exists on the server.
+Both steps are public routes, so the session CSRF check does not apply to them; their
+cookies are ``SameSite=lax``, which a cross-site form post does not carry.
+"""
 
 from __future__ import annotations
 
-import secrets
+import math
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import segno
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 
+from panah.config import SecondFactor, Settings
 from panah.core.db import unit_of_work
-from panah.core.errors import Forbidden, InvalidInput, NotAuthenticated
+from panah.core.errors import InvalidInput, NotAuthenticated, PanahError
+from panah.security import totp
+from panah.security.audit import AuditAction
+from panah.security.audit_orm import append
+from panah.security.orm import User
+from panah.security.policy import Actor
 from panah.security.roles import Permission
-from panah.security.sessions import authenticate, end_session, start_session
-from panah.web.deps import SESSION_COOKIE, get_clock, get_settings, require
-from panah.web.i18n import LANG_COOKIE, LANGUAGES
+from panah.security.sessions import (
+    CHALLENGE_MINUTES,
+    Attempt,
+    Outcome,
+    SignIn,
+    check_code,
+    code_error,
+    end_session,
+    enrolment_secret,
+    normalise_username,
+    resolve_challenge,
+    sign_in_with_code,
+    sign_in_with_password,
+)
+from panah.security.throttle import LIMITS, AccountLocked, TooManyAttempts
+from panah.web.deps import SESSION_COOKIE, DbSession, get_clock, get_settings, require
+from panah.web.i18n import (
+    LANG_COOKIE,
+    LANGUAGES,
+    format_datetime,
+    latin_digits,
+    persian_digits,
+)
 
 router = APIRouter(tags=["auth"])
 PUBLIC = [Depends(require(Permission.public))]
 YEAR = 365 * 24 * 3600
+CHALLENGE_COOKIE = "panah_login"
+CHALLENGE_PATH = "/login"  # the cookie goes to /login/second-factor and nowhere else useful
+SECOND_FACTOR_PATH = "/login/second-factor"
+ACCOUNT_PATH = "/account/second-factor"
+LOGOUT_STALE = (
+    "This sign-out form is stale or forged. Reload the page and sign out again.",
+    "این فرم خروج کهنه یا جعلی است. صفحه را دوباره بارگذاری کنید و باز خارج شوید.",
+)
+CodeField = Annotated[str, Form(max_length=20)]
 
 
 def safe_next(target: str | None) -> str:
@@ -45,15 +90,101 @@ def _without_lang(path: str) -> str:
     return parts.path + (f"?{query}" if query else "")
 
 
-def _login_page(
-    request: Request, *, next_path: str, username: str = "", error: NotAuthenticated | None = None
-) -> Response:
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _render(request: Request, name: str, context: dict[str, object], status: int) -> Response:
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request,
-        "login.html",
-        {"next": next_path, "username": username, "error": error},
-        status_code=401 if error else 200,
+        request, name, context, status_code=status
     )
+
+
+def _login_page(
+    request: Request,
+    *,
+    next_path: str,
+    username: str = "",
+    error: PanahError | None = None,
+    status: int | None = None,
+) -> Response:
+    context: dict[str, object] = {"next": next_path, "username": username, "error": error}
+    return _render(request, "login.html", context, status or (401 if error else 200))
+
+
+# ---- cookies ----------------------------------------------------------------------------
+
+
+def _set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=int(settings.session_hours * 3600), httponly=True,
+        samesite="lax", secure=settings.secure_cookies, path="/",
+    )
+
+
+def _set_challenge_cookie(response: Response, token: str, settings: Settings) -> None:
+    response.set_cookie(
+        CHALLENGE_COOKIE, token, max_age=CHALLENGE_MINUTES * 60, httponly=True,
+        samesite="lax", secure=settings.secure_cookies, path=CHALLENGE_PATH,
+    )
+
+
+def _drop_challenge_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(
+        CHALLENGE_COOKIE, path=CHALLENGE_PATH, httponly=True, samesite="lax",
+        secure=settings.secure_cookies,
+    )
+
+
+# ---- answers to a sign-in attempt -------------------------------------------------------
+
+
+def _locked_error(until: datetime) -> AccountLocked:
+    return AccountLocked(
+        f"This account is locked after {LIMITS.account_failures} failed sign-ins. Try again "
+        f"after {format_datetime(until, 'en')} (Tehran time), or ask an administrator.",
+        f"این حساب پس از {persian_digits(LIMITS.account_failures)} ورود ناموفق قفل شد. پس از "
+        f"{format_datetime(until, 'fa')} (به وقت تهران) دوباره تلاش کنید، یا از مدیر سامانه "
+        "بخواهید.",
+        locked_until=until.isoformat(),
+    )
+
+
+def _throttled_error(seconds: int) -> TooManyAttempts:
+    minutes = max(1, math.ceil(seconds / 60))
+    return TooManyAttempts(
+        f"Too many failed sign-ins from this network. Wait {minutes} minutes and try again.",
+        f"ورودهای ناموفق از این شبکه بیش از حد است. {persian_digits(minutes)} دقیقه صبر کنید "
+        "و دوباره تلاش کنید.",
+        retry_after=seconds,
+    )
+
+
+def _refusal_page(request: Request, result: SignIn, *, next_path: str, username: str) -> Response:
+    """The login page for a locked account or a throttled address (else ``result.error``)."""
+    if result.outcome is Outcome.throttled and result.retry_after is not None:
+        response = _login_page(
+            request, next_path=next_path, username=username,
+            error=_throttled_error(result.retry_after), status=429,
+        )
+        response.headers["Retry-After"] = str(result.retry_after)
+        return response
+    if result.outcome is Outcome.locked and result.locked_until is not None:
+        error: PanahError | None = _locked_error(result.locked_until)
+    else:
+        error = result.error
+    return _login_page(request, next_path=next_path, username=username, error=error)
+
+
+def _signed_in(request: Request, result: SignIn) -> Response:
+    response = RedirectResponse(safe_next(result.next_path), status_code=303)
+    assert result.token is not None  # noqa: S101 - a signed_in outcome always has a token
+    _set_session_cookie(response, result.token, get_settings(request))
+    _drop_challenge_cookie(response, get_settings(request))
+    return response
+
+
+# ---- step one: the password ---------------------------------------------------------------
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=PUBLIC)
@@ -69,48 +200,167 @@ def login(
     password: Annotated[str, Form(max_length=200)],
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """Check the password, store a server-side session and set its cookie."""
+    """Check the throttle and the password; then a session, or the second-factor step."""
     settings = get_settings(request)
-    # Committed before the redirect leaves, so the browser's next request finds the session.
-    try:
-        with unit_of_work(request.app.state.session_factory) as session:
-            user = authenticate(session, username=username, password=password)
-            token = start_session(
-                session, user=user, now=get_clock(request).now(), hours=settings.session_hours
-            )
-    except NotAuthenticated as error:
-        return _login_page(request, next_path=safe_next(next), username=username, error=error)
-    response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=int(settings.session_hours * 3600),
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
+    next_path = safe_next(next)
+    attempt = Attempt(
+        username=normalise_username(username),
+        address=_client_address(request),
+        now=get_clock(request).now(),
     )
+    # Committed before the answer leaves: the session, the challenge or the failure.
+    with unit_of_work(request.app.state.session_factory) as session:
+        result = sign_in_with_password(
+            session, attempt=attempt, password=password, next_path=next_path,
+            second_factor_required=settings.second_factor is SecondFactor.required,
+            hours=settings.session_hours,
+        )
+    if result.outcome is Outcome.signed_in:
+        return _signed_in(request, result)
+    if result.outcome is Outcome.second_factor and result.token is not None:
+        response = RedirectResponse(SECOND_FACTOR_PATH, status_code=303)
+        _set_challenge_cookie(response, result.token, settings)
+        return response
+    return _refusal_page(request, result, next_path=next_path, username=username)
+
+
+# ---- step two: the code -------------------------------------------------------------------
+
+
+def qr_svg(uri: str) -> Markup:
+    """The URI as an inline SVG QR code (no request leaves the page, no image file)."""
+    svg = segno.make(uri, error="m").svg_inline(scale=4, border=2, light="#fff", svgclass="qr")
+    return Markup(svg)  # noqa: S704 - segno's own output: paths only, no text from the user
+
+
+def enrolment_context(user: User, secret: str) -> dict[str, object]:
+    uri = totp.provisioning_uri(secret, username=user.username)
+    return {"secret": secret, "secret_groups": totp.grouped(secret), "uri": uri, "qr": qr_svg(uri)}
+
+
+def _second_factor_page(
+    request: Request, session: Session, *, user: User, error: PanahError | None = None
+) -> Response:
+    context: dict[str, object] = {"error": error, "action": SECOND_FACTOR_PATH}
+    if user.totp_enabled_at is None:
+        context |= {"mode": "enrol", **enrolment_context(user, enrolment_secret(user))}
+    else:
+        context["mode"] = "code"
+    status = 200 if error is None else 422 if isinstance(error, InvalidInput) else 401
+    return _render(request, "second_factor.html", context, status)
+
+
+def _challenge_ended(request: Request, error: NotAuthenticated) -> Response:
+    response = _login_page(request, next_path="/", error=error)
+    _drop_challenge_cookie(response, get_settings(request))
     return response
 
 
-@router.post("/logout", dependencies=[Depends(require(Permission.authenticated))])
-def logout(request: Request, csrf_token: Annotated[str, Form(max_length=100)] = "") -> Response:
-    """End the server-side session; the form must carry the session's CSRF token."""
-    expected = getattr(request.state, "csrf_token", None) or ""
-    # Bytes, because compare_digest refuses non-ASCII text (a forged token may be anything).
-    if not expected or not secrets.compare_digest(csrf_token.encode(), expected.encode()):
-        raise Forbidden(
-            "This sign-out form is stale or forged. Reload the page and sign out again.",
-            "این فرم خروج کهنه یا جعلی است. صفحه را دوباره بارگذاری کنید و باز خارج شوید.",
-        )
-    with unit_of_work(request.app.state.session_factory) as session:
-        end_session(session, token=request.cookies[SESSION_COOKIE])
+@router.get(SECOND_FACTOR_PATH, response_class=HTMLResponse, dependencies=PUBLIC)
+def second_factor_form(request: Request) -> Response:
+    """Set up an authenticator app (first time), or type its code."""
+    token = request.cookies.get(CHALLENGE_COOKIE, "")
+    try:
+        with unit_of_work(request.app.state.session_factory) as session:
+            _, user = resolve_challenge(session, token=token, now=get_clock(request).now())
+            return _second_factor_page(request, session, user=user)
+    except NotAuthenticated as error:
+        return _challenge_ended(request, error)
+
+
+@router.post(SECOND_FACTOR_PATH, response_class=HTMLResponse, dependencies=PUBLIC)
+def second_factor(request: Request, code: CodeField) -> Response:
+    """Check the code; a right one that was not used before starts the session."""
+    settings = get_settings(request)
+    token = request.cookies.get(CHALLENGE_COOKIE, "")
+    now = get_clock(request).now()
+    try:
+        with unit_of_work(request.app.state.session_factory) as session:
+            result = sign_in_with_code(
+                session, challenge_token=token, code=latin_digits(code),
+                address=_client_address(request), now=now, hours=settings.session_hours,
+            )
+    except NotAuthenticated as error:
+        return _challenge_ended(request, error)
+    if result.outcome is Outcome.signed_in:
+        return _signed_in(request, result)
+    if result.outcome is Outcome.refused:
+        with unit_of_work(request.app.state.session_factory) as session:
+            _, user = resolve_challenge(session, token=token, now=now)
+            return _second_factor_page(request, session, user=user, error=result.error)
+    response = _refusal_page(request, result, next_path="/", username="")
+    _drop_challenge_cookie(response, settings)
+    return response
+
+
+# ---- signing out --------------------------------------------------------------------------
+
+
+@router.post("/logout")
+def logout(
+    request: Request,
+    actor: Annotated[
+        Actor, Depends(require(Permission.authenticated, stale_form=LOGOUT_STALE))
+    ],
+) -> Response:
+    """End the server-side session (``require`` has checked the form's CSRF token)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and getattr(request.state, "api_key", None) is None:
+        with unit_of_work(request.app.state.session_factory) as session:
+            end_session(session, token=token)
+            append(
+                session, now=get_clock(request).now(), actor=actor, action=AuditAction.logout,
+                subject_type="user", subject_id=str(actor.user_id),
+            )
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax",
         secure=get_settings(request).secure_cookies,
     )
     return response
+
+
+# ---- a signed-in user's own second factor -------------------------------------------------
+
+Authenticated = Annotated[Actor, Depends(require(Permission.authenticated))]
+
+
+def _account_page(
+    request: Request, user: User, *, error: PanahError | None = None
+) -> Response:
+    context: dict[str, object] = {"user": user, "error": error, "action": ACCOUNT_PATH}
+    if user.totp_enabled_at is None:
+        context |= enrolment_context(user, enrolment_secret(user))
+    status = 200 if error is None else 422 if isinstance(error, InvalidInput) else 401
+    return _render(request, "account/second_factor.html", context, status)
+
+
+@router.get(ACCOUNT_PATH, response_class=HTMLResponse)
+def account_second_factor(request: Request, actor: Authenticated, db: DbSession) -> Response:
+    """Whether this account has an authenticator app, and how to set one up."""
+    return _account_page(request, db.get_one(User, actor.user_id))
+
+
+@router.post(ACCOUNT_PATH, response_class=HTMLResponse)
+def enrol_second_factor(
+    request: Request, actor: Authenticated, db: DbSession, code: CodeField
+) -> Response:
+    """Confirm a new authenticator app with its first code."""
+    user = db.get_one(User, actor.user_id)
+    now = get_clock(request).now()
+    if user.totp_enabled_at is not None:
+        return RedirectResponse(ACCOUNT_PATH, status_code=303)
+    result = check_code(db, user=user, code=latin_digits(code), now=now)
+    if not result.accepted:
+        return _account_page(request, user, error=code_error(result))
+    append(
+        db, now=now, actor=actor, action=AuditAction.second_factor_enrolled,
+        subject_type="user", subject_id=str(user.id),
+    )
+    return RedirectResponse(ACCOUNT_PATH, status_code=303)
+
+
+# ---- language -----------------------------------------------------------------------------
 
 
 @router.get("/lang/{code}", dependencies=PUBLIC)

@@ -1,0 +1,83 @@
+"""Clients, case files, their teams and notes. Identity and notes are encrypted at rest.
+
+Lookups never decrypt: the phone number and national code are also stored as keyed
+hashes (HMAC-SHA-256 under the hash key), so "has this number called before" is an index
+lookup and a stolen database does not reveal who called.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panah.core.db import Base
+from panah.security.crypto import EncryptedText
+
+
+class Client(Base):
+    __tablename__ = "client"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(EncryptedText("client.name"))
+    phone: Mapped[str | None] = mapped_column(EncryptedText("client.phone"))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    national_code: Mapped[str | None] = mapped_column(EncryptedText("client.national_code"))
+    national_code_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)  # Gregorian
+    gender: Mapped[str | None] = mapped_column(String(10))
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Case(Base):
+    __tablename__ = "case_file"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"), index=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    restricted_category: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    client: Mapped[Client] = relationship()
+    team: Mapped[list[CaseTeamMember]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseTeamMember.added_at"
+    )
+    notes: Mapped[list[CaseNote]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseNote.at"
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"{self.province_code}-{self.id:06d}"
+
+
+class CaseTeamMember(Base):
+    __tablename__ = "case_team_member"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CaseNote(Base):
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(EncryptedText("case_note.text"))

@@ -1,0 +1,180 @@
+"""Case-file use cases. Each runs inside the caller's unit of work and never commits.
+
+Access is decided before these run (``panah.web.access``); they still check what only
+they can see, such as whether the proposed team members work in the case's province.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import phonenumbers
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from panah.cases.model import CaseCategory, is_valid_national_code, restricted_category
+from panah.cases.orm import Case, CaseNote, CaseTeamMember, Client
+from panah.cases.schemas import CaseCreate
+from panah.core.errors import InvalidInput
+from panah.geo.orm import County, Province
+from panah.geo.text import to_ascii_digits
+from panah.security.access import audit, users_of
+from panah.security.audit import AuditAction
+from panah.security.crypto import current_keyring, keyed_hash
+from panah.security.orm import User
+from panah.security.policy import Actor, Resource, decide
+from panah.security.roles import ROLE_SCOPE, Permission, Scope
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164 for any way an Iranian (or foreign, with +) number is written."""
+    text = to_ascii_digits(raw).strip()
+    try:
+        number = phonenumbers.parse(text, "IR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidInput(
+            f"{raw!r} is not a phone number we can dial. Write it as 0911 123 4567 or +98….",
+            f"{raw!r} شمارهٔ تلفن معتبری نیست. آن را مانند ۰۹۱۱ ۱۲۳ ۴۵۶۷ یا ‎+98… بنویسید.",
+            field="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_national_code(raw: str) -> str:
+    code = to_ascii_digits(raw).replace("-", "").replace(" ", "")
+    if not is_valid_national_code(code):
+        raise InvalidInput(
+            "The national code must be 10 digits with a valid check digit. Check it with the "
+            "client, or leave it empty.",
+            "کد ملی باید ده رقم با رقم کنترل درست باشد. آن را با مددجو بررسی کنید یا خالی بگذارید.",
+            field="national_code",
+        )
+    return code
+
+
+def phone_hash(e164: str) -> str:
+    return keyed_hash(current_keyring(), e164, normalise=str.strip)
+
+
+def national_code_hash(code: str) -> str:
+    return keyed_hash(current_keyring(), code, normalise=str.strip)
+
+
+def case_resource(case: Case, team: set[int] | None = None) -> Resource:
+    members = team if team is not None else {m.user_id for m in case.team}
+    return Resource(
+        kind="case", province_code=case.province_code, centre_id=case.centre_id,
+        team=frozenset(members), restricted_category=case.restricted_category,
+        need_to_know=True,
+    )
+
+
+def open_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime) -> Case:
+    province = _province_for(session, actor, data)
+    if data.county_id is not None:
+        county = session.get(County, data.county_id)
+        if county is None or county.province_code != province:
+            raise InvalidInput("That county is not in the case's province.",
+                               "آن شهرستان در استان پرونده نیست.", field="county_id")
+    team = _team(session, actor, province, data.team_user_ids)
+    phone = normalise_phone(data.phone) if data.phone else None
+    code = normalise_national_code(data.national_code) if data.national_code else None
+    client = Client(
+        name=data.client_name.strip(), phone=phone, phone_hash=phone_hash(phone) if phone else None,
+        national_code=code, national_code_hash=national_code_hash(code) if code else None,
+        birth_year=data.birth_year, gender=data.gender, province_code=province, created_at=now,
+    )
+    case = Case(
+        client=client, province_code=province, county_id=data.county_id,
+        centre_id=actor.centre_id if actor.province_code == province else None,
+        category=data.category.value, restricted_category=restricted_category(data.category),
+        status="open", opened_at=now, opened_by=actor.user_id,
+    )
+    case.team = [CaseTeamMember(user_id=uid, added_at=now, added_by=actor.user_id) for uid in team]
+    if data.first_note:
+        case.notes = [CaseNote(author_id=actor.user_id, at=now, text=data.first_note)]
+    session.add(case)
+    session.flush()
+    audit(session, actor, AuditAction.create, "case", case.id, now=now)
+    return case
+
+
+def _province_for(session: Session, actor: Actor, data: CaseCreate) -> str:
+    province = data.province_code or actor.province_code
+    if province is None or session.get(Province, province) is None:
+        raise InvalidInput("Say which province the case belongs to (province_code, e.g. IR-02).",
+                           "استان پرونده را مشخص کنید (province_code، مثلاً IR-02).",
+                           field="province_code")
+    if ROLE_SCOPE[actor.role] is not Scope.nation and province != actor.province_code:
+        raise InvalidInput("You can open cases only in your own province; refer or transfer "
+                           "the person to the other province's centre instead.",
+                           "فقط در استان خودتان می‌توانید پرونده باز کنید؛ فرد را به مرکز آن "
+                           "استان ارجاع دهید.", field="province_code")
+    return province
+
+
+def _team(session: Session, actor: Actor, province: str, user_ids: list[int]) -> list[int]:
+    wanted = {actor.user_id, *user_ids}
+    users = users_of(session, wanted)
+    strangers = sorted(uid for uid in wanted
+                       if uid not in users or users[uid].province_code != province)
+    if strangers:
+        raise InvalidInput(
+            f"Users {strangers} do not exist or do not work in {province}; a case team is "
+            "made of that province's staff.",
+            f"کاربران {strangers} وجود ندارند یا در {province} کار نمی‌کنند؛ تیم پرونده از "
+            "کارکنان همان استان است.",
+            field="team_user_ids",
+        )
+    return sorted(wanted)
+
+
+def add_note(session: Session, *, actor: Actor, case_id: int, text: str, now: datetime) -> CaseNote:
+    note = CaseNote(case_id=case_id, author_id=actor.user_id, at=now, text=text)
+    session.add(note)
+    session.flush()
+    audit(session, actor, AuditAction.update, "case", case_id, now=now, reason="note")
+    return note
+
+
+def visible_cases(session: Session, actor: Actor) -> list[Case]:
+    """The cases ``actor`` may open without break-glass, newest first."""
+    query = select(Case).order_by(Case.id.desc())
+    if ROLE_SCOPE[actor.role] is not Scope.nation:
+        query = query.where(Case.province_code == actor.province_code)
+    return [c for c in session.scalars(query) if decide(actor, Permission.view_case,
+                                                          case_resource(c))]
+
+
+def find_cases_of(session: Session, *, actor: Actor, phone: str | None,
+                  national_code: str | None, now: datetime) -> list[tuple[Case, bool]]:
+    """Cases of the person with this phone or national code, nationwide, each with whether
+    ``actor`` may open it. Looked up by keyed hash; nothing is decrypted here."""
+    conditions = []
+    if phone:
+        conditions.append(Client.phone_hash == phone_hash(normalise_phone(phone)))
+    if national_code:
+        code = normalise_national_code(national_code)
+        conditions.append(Client.national_code_hash == national_code_hash(code))
+    if not conditions:
+        raise InvalidInput("Give a phone number or a national code to look up.",
+                           "برای جست‌وجو شمارهٔ تلفن یا کد ملی بدهید.", field="phone")
+    cases = session.scalars(
+        select(Case).join(Client, Client.id == Case.client_id).where(or_(*conditions))
+        .order_by(Case.id.desc())
+    ).all()
+    client_ids = [str(i) for i in sorted({c.client_id for c in cases})] or ["none"]
+    for client_id in client_ids:
+        audit(session, actor, AuditAction.read, "client", client_id, now=now, reason="lookup")
+    return [(c, bool(decide(actor, Permission.view_case, case_resource(c)))) for c in cases]
+
+
+def team_members(session: Session, case: Case) -> list[User]:
+    users = users_of(session, {m.user_id for m in case.team})
+    return [users[m.user_id] for m in case.team if m.user_id in users]
+
+
+def category_of(case: Case) -> CaseCategory:
+    return CaseCategory(case.category)

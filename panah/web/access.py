@@ -1,0 +1,99 @@
+"""Resource-level access as FastAPI dependencies: load, decide, audit — before the route runs.
+
+A dependency here runs before the request body is validated, so a refusal is always 403
+(never a 422 that would hint the caller got through), and it records the attempt in the
+audit chain in its own committed transaction, so a read is on record before any data
+leaves and a refused attempt is on record although the request fails.
+"""
+
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from panah.cases.orm import Case
+from panah.cases.service import case_resource
+from panah.core.db import unit_of_work
+from panah.core.errors import Forbidden, NotFound
+from panah.security.access import audit, has_open_break_glass, with_grants
+from panah.security.audit import AuditAction
+from panah.security.policy import Actor, Decision, Resource, decide
+from panah.security.roles import Permission
+from panah.web.deps import get_clock, require
+
+
+@dataclass(frozen=True, slots=True)
+class CaseAccess:
+    """A case the actor may reach, and why (team, supervisor or break_glass)."""
+
+    case_id: int
+    actor: Actor
+    why: str
+
+
+RESOURCE_ATTRIBUTE = "panah_resource"  # tests/api/test_access_matrix.py reads it
+
+
+def case_access(
+    permission: Permission, *, need_to_know: bool = True
+) -> Callable[..., CaseAccess]:
+    """A dependency giving :class:`CaseAccess` to ``case_id`` for ``permission`` or refusing.
+
+    ``need_to_know=False`` checks only the case's place (for supervisors' reviews).
+    """
+    guard = require(permission)
+    action = AuditAction.read if permission is Permission.view_case else AuditAction.update
+
+    def dependency(
+        request: Request,
+        case_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        actor: Annotated[Actor, Depends(guard)],
+    ) -> CaseAccess:
+        now = get_clock(request).now()
+        factory = request.app.state.session_factory
+        with unit_of_work(factory) as session:
+            actor = with_grants(session, actor)
+            case = session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"There is no case {case_id}.", f"پرونده‌ای با شمارهٔ {case_id} نیست.")
+            resource = case_resource(case)
+            if not need_to_know:
+                resource = Resource("case", province_code=case.province_code)
+            glass = has_open_break_glass(session, actor, case_id, now)
+            decision = decide(actor, permission, resource, break_glass=glass)
+            if decision and action is AuditAction.read:
+                audit(session, actor, action, "case", case_id, now=now, reason=decision.why)
+        if not decision:
+            with unit_of_work(factory) as session:
+                audit(session, actor, AuditAction.denied, "case", case_id, now=now,
+                      reason=f"{permission.value}:{decision.why}")
+            raise _refusal(actor, resource, decision, case_id)
+        return CaseAccess(case_id=case_id, actor=actor, why=decision.why.value)
+
+    dependency.__name__ = f"case_access_{permission.value}"
+    setattr(dependency, RESOURCE_ATTRIBUTE, ("case", permission, need_to_know))
+    return dependency
+
+
+def _refusal(actor: Actor, resource: Resource, decision: Decision, case_id: int) -> Forbidden:
+    can_break = bool(decide(actor, Permission.view_case, resource, break_glass=True))
+    return Forbidden(
+        "This case is need-to-know: you are not on its team"
+        + (" or lack the grant its category needs" if decision.why == "restricted" else "")
+        + (". In an emergency, open it by break-glass with a stated reason; your supervisor "
+           "is told." if can_break else "."),
+        "این پرونده «فقط برای افراد لازم» است: شما عضو تیم آن نیستید"
+        + (" یا مجوز دستهٔ آن را ندارید" if decision.why == "restricted" else "")
+        + ("؛ در وضعیت اضطراری با ذکر دلیل «دسترسی اضطراری» بگیرید؛ سرپرست شما باخبر می‌شود."
+           if can_break else "."),
+        why=decision.why.value, case_id=case_id, break_glass=can_break,
+    )
+
+
+ViewCase = Annotated[CaseAccess, Depends(case_access(Permission.view_case))]
+EditCase = Annotated[CaseAccess, Depends(case_access(Permission.edit_case))]
+ReviewCase = Annotated[
+    CaseAccess, Depends(case_access(Permission.review_access, need_to_know=False))
+]

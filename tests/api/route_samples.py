@@ -1,0 +1,50 @@
+"""Values for the path parameters of every route, for the tests that walk all routes.
+
+A route with a path parameter not named here fails ``test_access_matrix.py`` with a
+message pointing to this file: add how to find an inside (the demo province, Mazandaran)
+and an outside (Gilan) value. The matrix test itself never needs editing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Lookup = Callable[[sqlite3.Connection], dict[str, object]]
+
+
+def _one(db: sqlite3.Connection, sql: str, *args: object) -> object:
+    row = db.execute(sql, args).fetchone()
+    return row[0] if row else 1_000_000  # none of that kind yet: a missing id
+
+
+def case_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "inside": _one(db, "SELECT id FROM case_file WHERE category='spouse_abuse'"),
+        "inside-restricted": _one(db, "SELECT id FROM case_file WHERE category='sexual_abuse'"),
+        "outside": _one(db, "SELECT id FROM case_file WHERE province_code='IR-01'"),
+    }
+
+
+def grant_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {"inside": _one(db, "SELECT max(id) FROM access_grant")}
+
+
+def break_glass_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {"inside": _one(db, "SELECT max(id) FROM break_glass")}
+
+
+def api_key_ids(db: sqlite3.Connection) -> dict[str, object]:
+    try:
+        return {"inside": _one(db, "SELECT max(id) FROM api_key")}
+    except sqlite3.OperationalError:
+        return {"inside": 1}
+
+
+PATH_SAMPLES: dict[str, Lookup] = {
+    "case_id": case_ids,
+    "grant_id": grant_ids,
+    "break_glass_id": break_glass_ids,
+    "key_id": api_key_ids,
+    "code": lambda db: {"inside": "fa"},
+}
