@@ -7,7 +7,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 
 from panah.config import SecondFactor, Settings
 from panah.core.clock import FrozenClock
