@@ -201,3 +201,35 @@ def test_bad_case_input_is_refused_with_the_field_and_nothing_is_saved(
     assert refused.json()["details"]["field"] == field
     assert refused.json()["message"] and refused.json()["message_fa"]
     assert count() == before
+
+
+def test_after_key_rotation_every_case_reads_with_the_new_key_alone(
+    people: People, database_url: str, spouse_case: int, settings: object, clock: object
+) -> None:
+    """Rotate every encrypted column to a new key, drop the old keys, and read through the API."""
+    from panah.core.db import Base, import_all_models, make_engine, make_session_factory
+    from panah.core.db import unit_of_work as uow
+    from panah.main import create_app
+    from panah.security.cli import encrypted_columns, rotate_all
+    from panah.security.crypto import KeyRing, generate_key
+    from tests.conftest import TEST_ENCRYPTION_KEYS, TEST_HASH_KEY
+
+    new_entry = f"t3:{generate_key()}"
+    import_all_models()
+    engine = make_engine(database_url)
+    with uow(make_session_factory(engine)) as session:
+        rotate_all(session, KeyRing.parse(f"{new_entry},{TEST_ENCRYPTION_KEYS}",
+                                          hash_key=TEST_HASH_KEY), encrypted_columns(Base.metadata))
+    engine.dispose()
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        tokens = [t for (t,) in db.execute("SELECT name FROM client")]
+    assert tokens and all(t.startswith("v1.t3.") for t in tokens)
+
+    only_new = settings.model_copy(update={"encryption_keys": new_entry})  # type: ignore[attr-defined]
+    app = create_app(only_new, clock=clock)  # type: ignore[arg-type]
+    with TestClient(app, follow_redirects=False) as client:
+        login(client, "social_worker")
+        body = client.get(f"/api/cases/{spouse_case}").json()
+    app.state.engine.dispose()
+    assert body["client"]["name"] == "سارا محمدی"
+    assert body["notes"][0]["text"].startswith("مسافر تهرانی")
