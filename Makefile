@@ -9,7 +9,11 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/core/clock.py panah/security/policy.py panah/security/roles.py \
 	panah/security/audit.py panah/security/crypto.py panah/security/access.py \
 	panah/security/retention.py panah/cases/model.py panah/cases/service.py \
-	panah/reports/deidentified.py panah/web/access.py
+	panah/reports/deidentified.py panah/web/access.py \
+	panah/intake/model.py panah/intake/aml.py panah/intake/phones.py \
+	panah/intake/location.py panah/intake/routing.py panah/intake/queue.py \
+	panah/intake/overflow.py panah/intake/events.py panah/intake/scheduled.py \
+	panah/integrations/fastagi.py panah/integrations/sms.py
 
 .PHONY: run test lint bench install clean help
 

@@ -150,5 +150,23 @@ def _mount_data() -> None:
 _mount_data()
 
 
+def _mount_intake() -> None:
+    from panah.intake.cli import route
+
+    app.command("route")(route)
+
+
+_mount_intake()
+
+
+def _mount_agi() -> None:
+    from panah.integrations.agi_cli import app as agi_app
+
+    app.add_typer(agi_app, name="agi")
+
+
+_mount_agi()
+
+
 if __name__ == "__main__":
     app()

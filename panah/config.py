@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     hash_key: str = Field(default="", repr=False)
     hash_key_file: Path | None = None
     dev_keys_path: Path = Path("./var/panah-dev-keys.json")
+    timers: bool = True  # run the 123 line's timers (overflow, SMS outbox) inside `panah serve`
+    sms_url: str | None = None  # an https:// SMS gateway; unset: texts are logged, not sent
+    sms_token: str = Field(default="", repr=False)
     retention_closed_case_years: int = Field(default=10, ge=1, le=100)
     retention_login_failure_days: int = Field(default=90, ge=1, le=3650)
 

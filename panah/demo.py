@@ -22,6 +22,7 @@ from panah.core.db import Base
 from panah.core.errors import InvalidInput
 from panah.dispatch.orm import CrewMember, Post, PostKind, Unit, UnitKind
 from panah.geo.orm import County
+from panah.intake.demo import load_demo_contacts
 from panah.security.orm import User
 from panah.security.passwords import hash_password
 from panah.security.roles import Role
@@ -128,6 +129,7 @@ USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
     ("analyst", "تحلیلگر آمار", Role.analyst, None, None),
     ("partner_agency", "پلیس ۱۱۰ مازندران", Role.partner_agency, PROVINCE, None),
     ("admin", "مدیر سامانه", Role.admin, None, None),
+    ("integration", "مرکز تلفن و درگاه پیامک", Role.integration, None, None),
     ("counsellor_gilan", "گیلان کارشناس", Role.counsellor, "IR-01", "GLN-123"),
 )
 
@@ -316,4 +318,5 @@ def load_demo(session: Session, *, now: datetime, password: str) -> list[tuple[s
     _link_field_crew(session, units)
     session.flush()
     load_demo_cases(session, now=now)
+    load_demo_contacts(session, now=now)
     return logins

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,6 +15,7 @@ from panah import __version__
 from panah.config import Settings, get_settings
 from panah.core.clock import Clock, SystemClock
 from panah.core.db import make_engine, make_session_factory
+from panah.integrations.sms import provider_from_settings
 from panah.security.keys import install_keyring
 from panah.web import errors
 from panah.web.i18n import make_templates
@@ -19,9 +24,30 @@ from panah.web.routes import mount_routes
 WEB = Path(__file__).resolve().parent / "web"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the 123 line's timer loop with the server (``PANAH_TIMERS``), stop it after."""
+    task = None
+    if app.state.settings.timers:
+        from panah.intake.ticker import recover, run_forever, tick
+
+        state = app.state
+        await asyncio.to_thread(recover, state.session_factory, clock=state.clock)
+        task = asyncio.create_task(run_forever(
+            lambda: tick(state.session_factory, clock=state.clock, sms=state.sms)))
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Panah — social emergency service",
         version=__version__,
         description="Panah (پناه): the 123 line, mobile crisis teams, crisis centres and "
@@ -34,6 +60,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock or SystemClock()
     app.state.templates = make_templates(WEB / "templates")
+    app.state.sms = provider_from_settings(settings.sms_url, settings.sms_token)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     mount_routes(app)

@@ -86,6 +86,7 @@ def import_all_models() -> None:
     from panah.centres import orm as _centres  # noqa: F401
     from panah.dispatch import orm as _dispatch  # noqa: F401
     from panah.geo import orm as _geo  # noqa: F401
+    from panah.intake import orm as _intake  # noqa: F401
     from panah.security import access_orm as _access  # noqa: F401
     from panah.security import audit_orm as _audit  # noqa: F401
     from panah.security import orm as _security  # noqa: F401

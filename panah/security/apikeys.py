@@ -24,7 +24,7 @@ from panah.security.audit import AuditAction
 from panah.security.audit_orm import append
 from panah.security.orm import ApiKey, User
 from panah.security.policy import Actor
-from panah.security.roles import Role
+from panah.security.roles import KEY_ROLES, Role
 
 SCHEME = "pnh"
 PREFIX_BYTES = 6  # 12 hex characters: only for finding the row, not a secret
@@ -86,7 +86,7 @@ def resolve_key(session: Session, *, text: str, now: datetime) -> tuple[Actor, A
             "این کلید API باطل شده است. از مدیران پناه کلید تازه بخواهید.",
         )
     user = session.get(User, key.user_id)
-    if user is None or not user.is_active or user.role != Role.partner_agency.value:
+    if user is None or not user.is_active or user.role not in KEY_ROLES:
         raise NotAuthenticated(
             "The agency account of this API key is disabled. Ask Panah's administrators.",
             "حساب سازمانِ این کلید API غیرفعال است. از مدیران پناه بپرسید.",
@@ -96,7 +96,7 @@ def resolve_key(session: Session, *, text: str, now: datetime) -> tuple[Actor, A
     actor = Actor(
         user_id=user.id,
         username=user.username,
-        role=Role.partner_agency,
+        role=Role(user.role),
         province_code=key.province_code,
         national=key.province_code is None,
     )
@@ -120,10 +120,12 @@ def create_key(
             f"برای کلید برچسبی ۱ تا {_fa(LABEL_MAX)} نویسه بنویسید، مثلاً «پلیس ۱۱۰ ساری».",
         )
     partner = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if partner is None or partner.role != Role.partner_agency.value or not partner.is_active:
+    if partner is None or partner.role not in KEY_ROLES or not partner.is_active:
         raise InvalidInput(
-            f"{username!r} is not an active partner-agency account. Keys are only for those.",
-            f"{username!r} حساب فعالِ سازمان همکار نیست. کلید فقط برای این حساب‌هاست.",
+            f"{username!r} is not an active partner-agency or integration account. Keys are "
+            "only for those.",
+            f"{username!r} حساب فعالِ سازمان همکار یا یکپارچه‌سازی نیست. کلید فقط برای این "
+            "حساب‌هاست.",
             username=username,
         )
     province_code = (province_code or "").strip() or None
@@ -177,7 +179,7 @@ def list_keys(session: Session) -> list[tuple[ApiKey, User]]:
 
 
 def partner_accounts(session: Session) -> list[User]:
-    query = select(User).where(User.role == Role.partner_agency.value, User.is_active)
+    query = select(User).where(User.role.in_(KEY_ROLES), User.is_active)
     return list(session.scalars(query.order_by(User.username)))
 
 

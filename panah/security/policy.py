@@ -52,6 +52,9 @@ class Resource:
     team: frozenset[int] = frozenset()
     restricted_category: str | None = None
     need_to_know: bool = False  # True for case records
+    # For a contact of the 123 line: the queues it is offered on (its province's, then
+    # backups after overflow, "national" for the national pool). Empty: not a queued thing.
+    offered_to: frozenset[str] = frozenset()
 
 
 class Why(StrEnum):
@@ -130,7 +133,11 @@ def _need_to_know(actor: Actor, resource: Resource, glass: bool) -> Decision:
 
 def _within_scope(actor: Actor, resource: Resource) -> bool:
     scope = Scope.nation if actor.national else ROLE_SCOPE[actor.role]
-    if scope is Scope.nation or resource.province_code is None:
+    if scope is Scope.nation:
+        return True
+    if resource.offered_to:
+        return "national" in resource.offered_to or actor.province_code in resource.offered_to
+    if resource.province_code is None:
         return True
     if actor.province_code != resource.province_code:
         return False

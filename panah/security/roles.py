@@ -21,6 +21,7 @@ class Role(StrEnum):
     analyst = "analyst"
     partner_agency = "partner_agency"
     admin = "admin"
+    integration = "integration"  # a machine account: the PBX, the SMS gateway (API key only)
 
 
 class Scope(StrEnum):
@@ -52,10 +53,13 @@ class Permission(StrEnum):
     verify_audit = "verify_audit"
     export_deidentified = "export_deidentified"
     partner_api = "partner_api"
+    ingest_events = "ingest_events"  # telephony and SMS webhooks
+    answer_contacts = "answer_contacts"  # the 123 queue: see, take and read contacts
 
 
 _ALL = frozenset(Role)
-_STAFF = _ALL - {Role.partner_agency}
+_MACHINES = frozenset({Role.partner_agency, Role.integration})
+_STAFF = _ALL - _MACHINES
 _CASE_TEAM = frozenset({
     Role.counsellor, Role.field_crew, Role.social_worker, Role.psychologist, Role.psychiatrist,
     Role.legal_adviser, Role.shelter_manager, Role.community_worker,
@@ -83,6 +87,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
         {Role.analyst, Role.national_office, Role.provincial_manager}
     ),
     Permission.partner_api: frozenset({Role.partner_agency}),
+    Permission.ingest_events: frozenset({Role.integration}),
+    Permission.answer_contacts: frozenset({Role.counsellor, Role.supervisor}),
 }
 
 ROLE_SCOPE: dict[Role, Scope] = {
@@ -95,7 +101,11 @@ ROLE_SCOPE: dict[Role, Scope] = {
     Role.national_office: Scope.nation,
     Role.analyst: Scope.nation,
     Role.admin: Scope.nation,
+    Role.integration: Scope.nation,
 }
+
+# Accounts that act only through API keys (never a browser session with a password).
+KEY_ROLES = frozenset({Role.partner_agency, Role.integration})
 
 # Roles that supervise a case team: they see the team's cases in their province.
 SUPERVISING_ROLES = _SUPERVISING
@@ -110,6 +120,7 @@ def roles_allowed(permission: Permission) -> frozenset[Role]:
 
 def needs_second_factor(role: Role) -> bool:
     """Roles that can see case or contact data, or administer, sign in with a second factor."""
-    sensitive = (Permission.view_case, Permission.find_client, Permission.manage_grants,
-                 Permission.manage_api_keys, Permission.verify_audit, Permission.review_access)
+    sensitive = (Permission.view_case, Permission.find_client, Permission.answer_contacts,
+                 Permission.manage_grants, Permission.manage_api_keys, Permission.verify_audit,
+                 Permission.review_access)
     return any(role in ROLE_PERMISSIONS[p] for p in sensitive)

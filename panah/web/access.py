@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session
 
 from panah.cases.orm import Case
 from panah.cases.service import case_resource
@@ -34,6 +35,27 @@ class CaseAccess:
 
 
 RESOURCE_ATTRIBUTE = "panah_resource"  # tests/api/test_access_matrix.py reads it
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceMarker:
+    """What a resource dependency checks, so a test can ask the same question of the policy:
+    the path parameter, the permission, and how to load the resource's facts."""
+
+    kind: str
+    param: str
+    permission: Permission
+    load: Callable[[Session, int], Resource | None]
+
+
+def load_case(session: Session, case_id: int) -> Resource | None:
+    case = session.get(Case, case_id)
+    return case_resource(case) if case is not None else None
+
+
+def load_case_place(session: Session, case_id: int) -> Resource | None:
+    case = session.get(Case, case_id)
+    return Resource("case", province_code=case.province_code) if case is not None else None
 
 
 def case_access(
@@ -73,7 +95,9 @@ def case_access(
         return CaseAccess(case_id=case_id, actor=actor, why=decision.why.value)
 
     dependency.__name__ = f"case_access_{permission.value}"
-    setattr(dependency, RESOURCE_ATTRIBUTE, ("case", permission, need_to_know))
+    marker = ResourceMarker("case", "case_id", permission,
+                            load_case if need_to_know else load_case_place)
+    setattr(dependency, RESOURCE_ATTRIBUTE, marker)
     return dependency
 
 
@@ -97,3 +121,49 @@ EditCase = Annotated[CaseAccess, Depends(case_access(Permission.edit_case))]
 ReviewCase = Annotated[
     CaseAccess, Depends(case_access(Permission.review_access, need_to_know=False))
 ]
+
+
+def load_contact(session: Session, contact_id: int) -> Resource | None:
+    from panah.intake.orm import Contact
+
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        return None
+    offered = frozenset(q for q in contact.offered_to.split(",") if q)
+    return Resource("contact", province_code=contact.province_code, offered_to=offered)
+
+
+def contact_access(permission: Permission) -> Callable[..., int]:
+    """A dependency giving the id of a contact the actor may reach (its province's queue, or
+    the national pool for an unlocated one), auditing the read; else 403 (audited)."""
+    guard = require(permission)
+
+    def dependency(
+        request: Request,
+        contact_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        actor: Annotated[Actor, Depends(guard)],
+    ) -> int:
+        now = get_clock(request).now()
+        factory = request.app.state.session_factory
+        with unit_of_work(factory) as session:
+            resource = load_contact(session, contact_id)
+            if resource is None:
+                raise NotFound(f"There is no contact {contact_id}.",
+                               f"تماسی با شمارهٔ {contact_id} نیست.")
+            decision = decide(actor, permission, resource)
+            if decision:
+                audit(session, actor, AuditAction.read, "contact", contact_id, now=now,
+                      reason=decision.why)
+        if not decision:
+            with unit_of_work(factory) as session:
+                audit(session, actor, AuditAction.denied, "contact", contact_id, now=now,
+                      reason=f"{permission.value}:{decision.why}")
+            raise Forbidden("This contact belongs to another province's line.",
+                            "این تماس از آنِ خط ۱۲۳ استان دیگری است.",
+                            why=decision.why.value, contact_id=contact_id)
+        return contact_id
+
+    dependency.__name__ = f"contact_access_{permission.value}"
+    setattr(dependency, RESOURCE_ATTRIBUTE,
+            ResourceMarker("contact", "contact_id", permission, load_contact))
+    return dependency

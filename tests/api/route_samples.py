@@ -41,7 +41,16 @@ def api_key_ids(db: sqlite3.Connection) -> dict[str, object]:
         return {"inside": 1}
 
 
+def contact_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "inside": _one(db, "SELECT id FROM contact WHERE province_code='IR-02'"),
+        "outside": _one(db, "SELECT id FROM contact WHERE province_code='IR-01'"),
+        "national": _one(db, "SELECT id FROM contact WHERE province_code IS NULL"),
+    }
+
+
 PATH_SAMPLES: dict[str, Lookup] = {
+    "contact_id": contact_ids,
     "case_id": case_ids,
     "grant_id": grant_ids,
     "break_glass_id": break_glass_ids,

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import Permission, Role
-from panah.web.access import RESOURCE_ATTRIBUTE
+from panah.web.access import RESOURCE_ATTRIBUTE, ResourceMarker
 from panah.web.deps import PERMISSION_ATTRIBUTE
 from tests.api.route_samples import PATH_SAMPLES
 from tests.api.test_route_permissions import effective_routes
@@ -39,7 +39,7 @@ class Probe:
     method: str
     path: str
     permissions: frozenset[Permission]
-    resources: tuple[tuple[str, Permission, bool], ...]  # (kind, permission, need_to_know)
+    resources: tuple[ResourceMarker, ...]
 
 
 def _walk(dependant: Any) -> Iterator[Any]:
@@ -80,6 +80,16 @@ class Facts:
             "SELECT category FROM access_grant WHERE user_id=? AND revoked_at IS NULL", (uid,))}
         return Actor(uid, username, Role(role), province, centre, frozenset(grants))
 
+    def resource(self, marker: ResourceMarker, value: object) -> Resource | None:
+        """The resource's facts as the route's own loader reads them now."""
+        from panah.core.db import make_engine, make_session_factory
+
+        engine = make_engine(f"sqlite:///{self.db_path}")
+        with make_session_factory(engine)() as session:
+            found = marker.load(session, int(str(value)))
+        engine.dispose()
+        return found
+
     def case(self, case_id: object, need_to_know: bool) -> Resource | None:
         row = self.db.execute("SELECT province_code, centre_id, restricted_category "
                               "FROM case_file WHERE id=?", (case_id,)).fetchone()
@@ -119,10 +129,9 @@ class Facts:
 def expected(probe: Probe, actor: Actor, facts: Facts, values: dict[str, object]) -> bool:
     if not all(decide(actor, p) for p in probe.permissions):
         return False
-    for kind, permission, need_to_know in probe.resources:
-        assert kind == "case", f"teach this test the resource kind {kind!r}"
-        resource = facts.case(values["case_id"], need_to_know)
-        if resource is not None and not decide(actor, permission, resource):
+    for marker in probe.resources:
+        resource = facts.resource(marker, values[marker.param])
+        if resource is not None and not decide(actor, marker.permission, resource):
             return False
     return True
 
@@ -196,8 +205,8 @@ def test_every_route_every_role_inside_and_outside_agrees_with_the_policy(
 
 def test_the_matrix_catches_a_route_that_forgets_need_to_know(app: FastAPI) -> None:
     """Self-check: a route guarded only by its role would be flagged for the outside case."""
-    probe = Probe("GET", "/api/cases/{case_id}", frozenset({Permission.view_case}),
-                  (("case", Permission.view_case, True),))
+    marker = ResourceMarker("case", "case_id", Permission.view_case, lambda s, i: gilan)
+    probe = Probe("GET", "/api/cases/{case_id}", frozenset({Permission.view_case}), (marker,))
     gilan = Resource("case", province_code="IR-01", team=frozenset({999}), need_to_know=True)
     counsellor = Actor(1, "counsellor", Role.counsellor, "IR-02")
 
@@ -205,8 +214,8 @@ def test_the_matrix_catches_a_route_that_forgets_need_to_know(app: FastAPI) -> N
         def __init__(self) -> None:
             pass
 
-        def case(self, case_id: object, need_to_know: bool) -> Resource | None:
-            return gilan
+        def resource(self, marker: ResourceMarker, value: object) -> Resource | None:
+            return marker.load(None, 1)  # type: ignore[arg-type]
 
     assert decide(counsellor, Permission.view_case)  # the role alone would let it through
     assert not expected(probe, counsellor, OneCase(), {"case_id": 1})

@@ -137,12 +137,12 @@ def test_only_administrators_manage_keys(client: TestClient) -> None:
     assert client.post("/api/admin/api-keys", json=SARI, headers=token).status_code == 403
 
 
-def test_keys_are_only_for_partner_agency_accounts(client: TestClient) -> None:
+def test_keys_are_only_for_partner_agency_and_integration_accounts(client: TestClient) -> None:
     headers = _admin(client)
     body = {**SARI, "username": "counsellor"}
     response = client.post("/api/admin/api-keys", json=body, headers=headers)
     assert response.status_code == 422
-    assert "not an active partner-agency account" in response.json()["message"]
+    assert "not an active partner-agency or integration account" in response.json()["message"]
 
 
 def test_an_unknown_province_or_an_empty_label_is_refused(client: TestClient) -> None:

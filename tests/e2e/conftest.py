@@ -70,6 +70,7 @@ def _serve(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         secret_key="e" * 40,
         encryption_keys=TEST_ENCRYPTION_KEYS,
         hash_key=TEST_HASH_KEY,
+        timers=False,  # tests run the timers themselves, at the clock's time they choose
     )
     app = create_app(settings, clock=FrozenClock(NOWRUZ))
     port = _free_port()

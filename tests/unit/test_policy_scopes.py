@@ -131,3 +131,12 @@ def test_analyst_gets_only_de_identified_data() -> None:
     for permission in (Permission.view_case, Permission.find_client, Permission.break_glass,
                        Permission.review_access):
         assert not decide(analyst, permission)
+
+
+def test_a_contact_is_reachable_from_every_queue_it_is_offered_on() -> None:
+    overflowed = Resource("contact", province_code=MZ, offered_to=frozenset({MZ, "IR-27"}))
+    golestan = actor(Role.counsellor, province="IR-27", centre=None)
+    assert decide(golestan, Permission.answer_contacts, overflowed)
+    assert not decide(actor(Role.counsellor, province=GL), Permission.answer_contacts, overflowed)
+    national = Resource("contact", offered_to=frozenset({"national"}))
+    assert decide(actor(Role.counsellor, province=GL), Permission.answer_contacts, national)

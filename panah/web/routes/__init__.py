@@ -11,6 +11,7 @@ from panah.web.routes import (
     cases,
     geo,
     health,
+    intake,
     pages,
     partner,
     reports,
@@ -18,5 +19,6 @@ from panah.web.routes import (
 
 
 def mount_routes(app: FastAPI) -> None:
-    for module in (health, auth, pages, geo, cases, case_pages, reports, admin_keys, partner):
+    for module in (health, auth, pages, geo, cases, case_pages, reports, admin_keys, partner,
+                   intake):
         app.include_router(module.router)

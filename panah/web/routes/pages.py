@@ -247,6 +247,7 @@ HOMES: dict[Role, Home] = {
     Role.national_office: _MANAGEMENT,
     Role.analyst: ("home/analyst.html", _analyst_home),
     Role.partner_agency: ("home/partner.html", _partner_home),
+    Role.integration: ("home/partner.html", _partner_home),
     Role.admin: ("home/admin.html", _admin_home),
 }
 

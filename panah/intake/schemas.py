@@ -1,0 +1,95 @@
+"""API shapes of the 123 line: inbound events in, contacts and queues out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from panah.intake.model import RiskLevel
+
+Key = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[\w.:@/+=-]+$")]
+Phone = Annotated[str, Field(min_length=3, max_length=30)]
+
+
+class PointIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_m: float | None = Field(default=None, ge=0, le=1_000_000)
+
+
+class TelephonyEvent(BaseModel):
+    """What a PBX adapter sends for each call: offered, answered, ended."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: Key = Field(description="Idempotency key: the same id twice creates nothing new")
+    kind: Literal["call.offered", "call.answered", "call.ended"]
+    call_id: Key
+    caller: Phone | None = Field(default=None, description="Caller number (any format)")
+    called: Phone | None = None
+    at: datetime | None = None
+    location: PointIn | None = Field(default=None, description="Network (cell) location")
+
+
+class SmsIn(BaseModel):
+    """An inbound text from the SMS gateway; AML messages are recognised by their text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message_id: Key
+    sender: Phone
+    recipient: Phone | None = None
+    text: str = Field(min_length=1, max_length=2000)
+    at: datetime | None = None
+
+
+class EventReceipt(BaseModel):
+    event_id: int
+    status: str
+    contact_id: int | None
+    duplicate: bool
+
+
+class TrailStepPublic(BaseModel):
+    seq: int
+    step: str
+    outcome: str
+    detail_en: str
+    detail_fa: str
+
+
+class LocationPublic(BaseModel):
+    source: str
+    lat: float | None
+    lon: float | None
+    radius_m: float | None
+    province_code: str | None
+
+
+class ContactSummary(BaseModel):
+    id: int
+    channel: str
+    state: str
+    risk: RiskLevel
+    queue: str
+    offered_to: list[str]
+    province_code: str | None
+    location_source: str
+    approximate: bool
+    queued_at: datetime | None
+    waited_s: int
+    language: str
+    wants_woman: bool
+
+
+class ContactPublic(ContactSummary):
+    caller: str | None
+    county_key: str | None
+    centre_code: str | None
+    locations: list[LocationPublic]
+    trail: list[TrailStepPublic]
+    earlier_contacts: int

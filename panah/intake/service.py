@@ -1,0 +1,251 @@
+"""Contact use cases: open and route, add a location, take, answer, end, abandon.
+
+Each runs inside the caller's unit of work and never commits. Taking a contact is a
+conditional UPDATE (state and version) so two counsellors cannot both take it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from panah.core.errors import Conflict, InvalidInput, NotFound
+from panah.intake.model import (
+    NATIONAL_QUEUE,
+    Channel,
+    ContactState,
+    LocationFix,
+    LocationSource,
+    RiskLevel,
+    RouteDecision,
+    TrailStep,
+    can_move,
+)
+from panah.intake.orm import (
+    Callback,
+    Contact,
+    ContactLocation,
+    InboundEvent,
+    OutboundSms,
+    RoutingStep,
+)
+from panah.intake.overflow import callback_due_at
+from panah.intake.phones import area_code_province, is_mobile
+from panah.intake.routing import route
+from panah.security.access import audit
+from panah.security.audit import AuditAction
+from panah.security.crypto import current_keyring, keyed_hash
+from panah.security.policy import Actor
+
+AML_WINDOW = timedelta(minutes=30)  # an AML SMS belongs to calls from the same number this recent
+MISSED_CALL_SMS = (
+    "پناه، اورژانس اجتماعی ۱۲۳: تماس شما را از دست دادیم و به‌زودی با شما تماس می‌گیریم. "
+    "اگر در خطر فوری هستید با ۱۱۰ یا ۱۱۵ تماس بگیرید."
+)
+
+
+def caller_hash(e164: str) -> str:
+    return keyed_hash(current_keyring(), e164, normalise=str.strip)
+
+
+@dataclass(frozen=True, slots=True)
+class NewContact:
+    channel: Channel
+    external_id: str | None
+    caller: str | None  # E.164, already normalised
+    called: str | None = None
+    fixes: Sequence[LocationFix] = ()
+    risk: RiskLevel = RiskLevel.medium
+    language: str = "fa"
+    wants_woman: bool = False
+    summary: str | None = None
+
+
+def open_contact(session: Session, *, new: NewContact, context: object, now: datetime,
+                 actor: Actor | None = None) -> Contact:
+    """Store a contact, route it by the best location, queue it; the trail says why."""
+    hashed = caller_hash(new.caller) if new.caller else None
+    fixes = [*new.fixes, *_recent_aml(session, hashed, now), *_area_code_fix(new.caller)]
+    decision = _route(fixes, context, now)
+    contact = Contact(
+        channel=new.channel.value, external_id=new.external_id, state=ContactState.queued.value,
+        caller=new.caller, caller_hash=hashed, called=new.called, risk=new.risk.value,
+        language=new.language, wants_woman=new.wants_woman, offered_at=now, queued_at=now,
+        summary=new.summary,
+    )
+    _apply_decision(contact, decision, context, now)
+    contact.locations = [_location_row(f, now) for f in fixes]
+    session.add(contact)
+    session.flush()
+    audit(session, actor, AuditAction.create, "contact", contact.id, now=now,
+          reason=new.channel.value)
+    return contact
+
+
+def _route(fixes: Sequence[LocationFix], context: object, now: datetime) -> RouteDecision:
+    return route(fixes, now=now, locate=context.locate, coverage=context.coverage,  # type: ignore[attr-defined]
+                 lines=context.lines)  # type: ignore[attr-defined]
+
+
+def _apply_decision(contact: Contact, decision: RouteDecision, context: object,
+                    now: datetime) -> None:
+    contact.queue = decision.queue
+    contact.province_code = decision.province_code
+    contact.county_key = decision.county_key
+    contact.centre_code = decision.centre_code
+    contact.location_source = decision.location.source.value
+    contact.approximate = decision.approximate
+    contact.offered_to = decision.queue
+    line = context.lines.get(decision.province_code or "")  # type: ignore[attr-defined]
+    contact.next_overflow_at = (
+        now + timedelta(seconds=line.overflow_after_s) if line is not None
+        else None)
+    start = len(contact.trail)
+    contact.trail.extend(step_row(start + i, step, now) for i, step in enumerate(decision.trail))
+
+
+def step_row(seq: int, step: TrailStep, now: datetime) -> RoutingStep:
+    return RoutingStep(seq=seq, at=now, step=step.step, outcome=step.outcome,
+                       detail_en=step.detail_en, detail_fa=step.detail_fa,
+                       data=json.dumps(step.data, ensure_ascii=False, default=str))
+
+
+def _location_row(fix: LocationFix, now: datetime) -> ContactLocation:
+    return ContactLocation(source=fix.source.value, lat=fix.lat, lon=fix.lon,
+                           radius_m=fix.radius_m, province_code=fix.province_code,
+                           taken_at=fix.at, received_at=now, detail=fix.detail or None)
+
+
+def _area_code_fix(caller: str | None) -> list[LocationFix]:
+    province = area_code_province(caller) if caller else None
+    if province is None:
+        return []
+    return [LocationFix(LocationSource.area_code, province_code=province, detail=caller or "")]
+
+
+def _recent_aml(session: Session, hashed: str | None, now: datetime) -> list[LocationFix]:
+    """Handset fixes from AML SMS that arrived shortly before the call was offered."""
+    if hashed is None:
+        return []
+    from panah.intake.aml import parse_aml
+
+    events = session.scalars(select(InboundEvent).where(
+        InboundEvent.caller_hash == hashed, InboundEvent.kind == "sms.aml",
+        InboundEvent.received_at >= now - AML_WINDOW)).all()
+    fixes = []
+    for event in events:
+        message = parse_aml(json.loads(event.payload)["text"])
+        fix = message.to_fix()
+        if fix.has_point:
+            fixes.append(fix)
+    return fixes
+
+
+def add_location(session: Session, *, contact: Contact, fix: LocationFix, context: object,
+                 now: datetime) -> None:
+    """A new fix for a contact; while nobody has taken it, route it again."""
+    contact.locations.append(_location_row(fix, now))
+    if contact.state not in (ContactState.offered.value, ContactState.queued.value):
+        return
+    fixes = [_fix_of(row) for row in contact.locations]
+    _apply_decision(contact, _route(fixes, context, now), context, now)
+
+
+def _fix_of(row: ContactLocation) -> LocationFix:
+    return LocationFix(LocationSource(row.source), row.lat, row.lon, row.radius_m,
+                       row.taken_at, row.province_code, row.detail or "")
+
+
+STAMPS = {
+    ContactState.queued: "queued_at", ContactState.assigned: "assigned_at",
+    ContactState.answered: "answered_at", ContactState.wrap_up: "wrap_up_at",
+    ContactState.closed: "closed_at", ContactState.abandoned: "abandoned_at",
+}
+
+
+def recent_contact_of(session: Session, e164: str, now: datetime) -> Contact | None:
+    """The newest unfinished voice contact from this number within the AML window."""
+    return session.scalar(
+        select(Contact).where(
+            Contact.caller_hash == caller_hash(e164), Contact.channel == Channel.voice.value,
+            Contact.offered_at >= now - AML_WINDOW,
+            Contact.state.in_([s.value for s in (ContactState.offered, ContactState.queued,
+                                                 ContactState.assigned, ContactState.answered)]))
+        .order_by(Contact.id.desc()).limit(1))
+
+
+def find_contact(session: Session, channel: Channel, external_id: str) -> Contact | None:
+    return session.scalar(select(Contact).where(Contact.channel == channel.value,
+                                                Contact.external_id == external_id))
+
+
+def move(contact: Contact, target: ContactState, now: datetime) -> None:
+    current = ContactState(contact.state)
+    if current == target:
+        return  # a repeated event: nothing to do
+    if not can_move(current, target):
+        raise InvalidInput(
+            f"A contact that is {current.value} cannot become {target.value}.",
+            f"تماسی که در وضعیت «{current.value}» است نمی‌تواند «{target.value}» شود.",
+            state=current.value, wanted=target.value)
+    contact.state = target.value
+    contact.version += 1
+    stamp = STAMPS.get(target)
+    if stamp is not None:
+        setattr(contact, stamp, now)
+    if target is not ContactState.queued:
+        contact.next_overflow_at = None
+
+
+def abandon(session: Session, *, contact: Contact, now: datetime) -> Callback | None:
+    """The caller hung up before anyone answered: a callback task, and a text if mobile."""
+    move(contact, ContactState.abandoned, now)
+    due = callback_due_at(now, RiskLevel(contact.risk))
+    if due is None:
+        return None
+    move(contact, ContactState.callback_due, now)
+    callback = Callback(contact_id=contact.id, due_at=due, state="due", created_at=now)
+    session.add(callback)
+    if contact.caller and is_mobile(contact.caller):
+        session.add(OutboundSms(contact_id=contact.id, to=contact.caller, body=MISSED_CALL_SMS,
+                                created_at=now))
+        callback.sms_sent_at = None  # set when the outbox actually sends it
+    return callback
+
+
+def take(session: Session, *, actor: Actor, contact_id: int, now: datetime) -> Contact:
+    """A counsellor takes a queued contact. Exactly one of two simultaneous takers wins."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(f"There is no contact {contact_id}.", f"تماسی با شمارهٔ {contact_id} نیست.")
+    claimed = session.execute(
+        update(Contact)
+        .where(Contact.id == contact_id, Contact.state == ContactState.queued.value,
+               Contact.version == contact.version)
+        .values(state=ContactState.assigned.value, assigned_to=actor.user_id, assigned_at=now,
+                version=Contact.version + 1, next_overflow_at=None)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("Another counsellor has just taken this contact; take the next one.",
+                       "همکار دیگری همین حالا این تماس را برداشت؛ تماس بعدی را بردارید.")
+    session.refresh(contact)
+    audit(session, actor, AuditAction.update, "contact", contact.id, now=now, reason="take")
+    return contact
+
+
+def queues_of(actor: Actor) -> list[str]:
+    """The queues a counsellor answers: their province's, and the national pool."""
+    return [q for q in (actor.province_code, NATIONAL_QUEUE) if q]
+
+
+def waiting_for(session: Session, actor: Actor) -> list[Contact]:
+    conditions = [Contact.offered_to.contains(q) for q in queues_of(actor)]
+    rows = session.scalars(select(Contact).where(Contact.state == ContactState.queued.value,
+                                                 or_(*conditions)))
+    mine = set(queues_of(actor))
+    return [c for c in rows if mine & set(c.offered_to.split(","))]

@@ -1,0 +1,60 @@
+"""The server's timer loop: every second, overflow what is due and send the SMS outbox.
+
+The due times live in the database, so this loop holds no state: stopping it delays
+timers, never loses them, and ``panah intake tick`` does the same work from a shell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from panah.core.clock import Clock
+from panah.core.db import unit_of_work
+from panah.intake.context import load_lines
+from panah.intake.scheduled import TickReport, overflow_due, send_pending_sms
+from panah.integrations.sms import SmsProvider
+
+log = logging.getLogger("panah.intake")
+
+
+def tick(factory: sessionmaker[Session], *, clock: Clock, sms: SmsProvider) -> TickReport:
+    now = clock.now()
+    with unit_of_work(factory) as session:
+        overflowed = overflow_due(session, now=now, lines=load_lines(session))
+    with unit_of_work(factory) as session:  # after the contacts' commit: texts go out last
+        sent, failed = send_pending_sms(session, provider=sms, now=now)
+    return TickReport(overflowed, sent, failed)
+
+
+async def run_forever(run: Callable[[], TickReport], *, interval_s: float = 1.0) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(run)
+        except Exception:  # a bad tick must not stop the timers for good
+            log.exception("intake tick failed; trying again in %s s", interval_s)
+        await asyncio.sleep(interval_s)
+
+
+def recover(factory: sessionmaker[Session], *, clock: Clock) -> int:
+    """Process events that were stored but never processed (the server stopped in between).
+
+    Runs at start-up and from ``panah intake tick``; returns how many it redid.
+    """
+    from panah.intake import channels, events
+    from panah.intake.context import routing_context
+
+    with unit_of_work(factory) as session:
+        pending = [(event_id, kind) for event_id, kind in events.pending_events_with_kind(session)]
+        context = routing_context(session) if pending else None
+    for event_id, kind in pending:
+        handler = channels.process_sms if kind.startswith("sms.") else channels.process_call
+        try:
+            events.reprocess(factory, event_id, now=clock.now(),
+                             process=lambda s, e, p, now, h=handler: h(s, e, p, now, context))
+        except events.RejectedEvent:
+            log.warning("event %s refused on recovery; kept with its reason", event_id)
+    return len(pending)

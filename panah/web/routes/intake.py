@@ -1,0 +1,160 @@
+"""The 123 line's HTTP API: inbound events from the PBX and the SMS gateway, the queue,
+taking a contact and reading it.
+
+Webhooks store the raw event and commit it before answering (see ``panah.intake.events``):
+a 2xx means the event survives a crash; the same event id twice creates nothing new.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from panah.core.db import unit_of_work
+from panah.core.errors import NotFound
+from panah.geo.service import latest_import_id
+from panah.intake import channels, events
+from panah.intake.context import RoutingContext, routing_context
+from panah.intake.model import RiskLevel
+from panah.intake.orm import Contact
+from panah.intake.phones import to_e164
+from panah.intake.queue import QueueEntry, order_queue
+from panah.intake.schemas import (
+    ContactPublic,
+    ContactSummary,
+    EventReceipt,
+    LocationPublic,
+    SmsIn,
+    TelephonyEvent,
+    TrailStepPublic,
+)
+from panah.intake.service import caller_hash, take, waiting_for
+from panah.security.policy import Actor
+from panah.security.roles import Permission
+from panah.web.access import contact_access
+from panah.web.deps import get_clock, require
+
+router = APIRouter(prefix="/api", tags=["123 line"])
+Ingest = Annotated[Actor, Depends(require(Permission.ingest_events))]
+Answer = Annotated[Actor, Depends(require(Permission.answer_contacts))]
+ContactAccess = Annotated[int, Depends(contact_access(Permission.answer_contacts))]
+
+
+def intake_context(request: Request, session: Session) -> RoutingContext:
+    """The routing inputs, rebuilt when new boundaries are imported."""
+    import_id = latest_import_id(session)
+    cached: tuple[int | None, RoutingContext] | None = getattr(
+        request.app.state, "intake_context", None)
+    if cached is None or cached[0] != import_id:
+        cached = (import_id, routing_context(session))
+        request.app.state.intake_context = cached
+    return cached[1]
+
+
+def _context(request: Request) -> RoutingContext:
+    with unit_of_work(request.app.state.session_factory) as session:
+        return intake_context(request, session)
+
+
+def _receipt(receipt: events.Receipt) -> EventReceipt:
+    if receipt.status == "rejected" and receipt.error:
+        raise events.RejectedEvent(_from_dict(receipt.error), receipt.event_id)
+    return EventReceipt(event_id=receipt.event_id, status=receipt.status,
+                        contact_id=receipt.contact_id, duplicate=receipt.duplicate)
+
+
+def _from_dict(error: dict[str, object]) -> events.InvalidInput:
+    details = error.get("details") or {}
+    return events.InvalidInput(str(error.get("message", "")), str(error.get("message_fa", "")),
+                               **(details if isinstance(details, dict) else {}))
+
+
+@router.post("/telephony/events", response_model=EventReceipt)
+def telephony_event(request: Request, body: TelephonyEvent, actor: Ingest) -> EventReceipt:
+    """A PBX adapter reports a call offered, answered or ended. Stored before answering."""
+    context = _context(request)
+    hashed = caller_hash(to_e164(body.caller)) if body.caller else None
+    receipt = events.receive(
+        request.app.state.session_factory, source=f"telephony:{actor.user_id}",
+        key=body.event_id, kind=body.kind, payload=body.model_dump(mode="json"),
+        caller_hash=hashed, now=get_clock(request).now(),
+        process=lambda s, e, p, now: channels.process_call(s, e, p, now, context))
+    return _receipt(receipt)
+
+
+@router.post("/sms/inbound", response_model=EventReceipt)
+def sms_inbound(request: Request, body: SmsIn, actor: Ingest) -> EventReceipt:
+    """The SMS gateway delivers a text; Advanced Mobile Location messages locate the caller."""
+    context = _context(request)
+    kind = "sms.aml" if channels.is_aml(body.text) else "sms.text"
+    receipt = events.receive(
+        request.app.state.session_factory, source=f"sms:{actor.user_id}",
+        key=body.message_id, kind=kind, payload=body.model_dump(mode="json"),
+        caller_hash=caller_hash(to_e164(body.sender)), now=get_clock(request).now(),
+        process=lambda s, e, p, now: channels.process_sms(s, e, p, now, context))
+    return _receipt(receipt)
+
+
+def summary(contact: Contact, now: datetime) -> ContactSummary:
+    queued = _aware(contact.queued_at) if contact.queued_at else None
+    return ContactSummary(
+        id=contact.id, channel=contact.channel, state=contact.state,
+        risk=RiskLevel(contact.risk), queue=contact.queue,
+        offered_to=[q for q in contact.offered_to.split(",") if q],
+        province_code=contact.province_code, location_source=contact.location_source,
+        approximate=contact.approximate, queued_at=queued,
+        waited_s=int((now - queued).total_seconds()) if queued else 0,
+        language=contact.language, wants_woman=contact.wants_woman)
+
+
+@router.get("/line/queue", response_model=list[ContactSummary])
+def line_queue(request: Request, actor: Answer) -> list[ContactSummary]:
+    """Contacts waiting in your queues (your province's and the national pool), in the order
+    to answer them: risk first, then waiting time, with ageing."""
+    now = get_clock(request).now()
+    with unit_of_work(request.app.state.session_factory) as session:
+        contacts = {str(c.id): c for c in waiting_for(session, actor)}
+        entries = [QueueEntry(id=k, risk=RiskLevel(c.risk),
+                              enqueued_at=_aware(c.queued_at or c.offered_at))
+                   for k, c in contacts.items()]
+        return [summary(contacts[e.id], now) for e in order_queue(entries, now=now)]
+
+
+@router.post("/contacts/{contact_id}/take", response_model=ContactSummary)
+def take_contact(request: Request, actor: Answer, contact_id: ContactAccess) -> ContactSummary:
+    """Take a waiting contact. If another counsellor took it first: 409, take the next one."""
+    now = get_clock(request).now()
+    with unit_of_work(request.app.state.session_factory) as session:
+        return summary(take(session, actor=actor, contact_id=contact_id, now=now), now)
+
+
+@router.get("/contacts/{contact_id}", response_model=ContactPublic)
+def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
+    """One contact: caller, locations with their accuracy, the routing trail, earlier
+    contacts from the same number. The read is audited."""
+    now = get_clock(request).now()
+    with unit_of_work(request.app.state.session_factory) as session:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            raise NotFound("The contact is gone.", "تماس دیگر نیست.")
+        earlier = session.scalar(select(func.count()).select_from(Contact).where(
+            Contact.caller_hash == contact.caller_hash, Contact.id != contact.id)) or 0
+        return ContactPublic(
+            **summary(contact, now).model_dump(), caller=contact.caller,
+            county_key=contact.county_key, centre_code=contact.centre_code,
+            locations=[LocationPublic(source=loc.source, lat=loc.lat, lon=loc.lon,
+                                      radius_m=loc.radius_m, province_code=loc.province_code)
+                       for loc in contact.locations],
+            trail=[TrailStepPublic(seq=s.seq, step=s.step, outcome=s.outcome,
+                                   detail_en=s.detail_en, detail_fa=s.detail_fa)
+                   for s in contact.trail],
+            earlier_contacts=int(earlier) if contact.caller_hash else 0)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+

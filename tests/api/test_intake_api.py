@@ -1,0 +1,215 @@
+"""The 123 line through the HTTP API: a call offered, located and routed, taken once;
+inbound events idempotent, kept when refused; AML by SMS; abandon → callback and text;
+overflow with a controllable clock."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from panah.core.clock import FrozenClock
+from panah.core.db import unit_of_work
+from panah.security.apikeys import create_key
+from panah.security.orm import User
+from panah.security.sessions import actor_of
+from tests.conftest import login
+
+CHALUS = {"lat": 36.6550, "lon": 51.4205, "radius_m": 25}
+AML_CHALUS = 'A"ML=1;lt=+36.65490;lg=+51.42050;rd=25;top=20260322062950;lc=68;pm=G'
+
+
+@pytest.fixture
+def pbx(app: FastAPI) -> Iterator[TestClient]:
+    """The PBX and SMS gateway: an integration account's API key."""
+    from sqlalchemy import select
+
+    with unit_of_work(app.state.session_factory) as session:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        assert admin is not None
+        _, text = create_key(session, actor=actor_of(admin), username="integration",
+                             label="Mazandaran PBX", province_code=None,
+                             now=app.state.clock.now())
+    with TestClient(app, headers={"Authorization": f"Bearer {text}"}) as client:
+        yield client
+
+
+People = Callable[[str], TestClient]
+
+
+@pytest.fixture
+def people(app: FastAPI) -> Iterator[People]:
+    made: dict[str, TestClient] = {}
+
+    def person(username: str) -> TestClient:
+        if username not in made:
+            client = TestClient(app, follow_redirects=False)
+            login(client, username)
+            page = client.get("/", headers={"Accept": "text/html"}).text
+            token = page.split('name="csrf-token" content="')[1].split('"')[0]
+            client.headers["X-CSRF-Token"] = token
+            made[username] = client
+        return made[username]
+
+    yield person
+    for client in made.values():
+        client.close()
+
+
+def offered(call: str, caller: str = "09121112222", **extra: object) -> dict[str, object]:
+    return {"event_id": f"{call}-offered", "kind": "call.offered", "call_id": call,
+            "caller": caller, "called": "123", **extra}
+
+
+def test_mobile_caller_in_chalus_reaches_the_mazandaran_queue(
+    pbx: TestClient, people: People
+) -> None:
+    receipt = pbx.post("/api/telephony/events", json=offered("c1", location=CHALUS))
+    assert receipt.status_code == 200, receipt.text
+    contact_id = receipt.json()["contact_id"]
+    contact = people("counsellor").get(f"/api/contacts/{contact_id}").json()
+    assert (contact["queue"], contact["province_code"], contact["location_source"]) == (
+        "IR-02", "IR-02", "network")
+    assert contact["caller"] == "+989121112222"
+    assert any(step["outcome"] == "used" for step in contact["trail"])
+    assert contact_id in [c["id"] for c in people("counsellor").get("/api/line/queue").json()]
+    assert contact_id not in [c["id"] for c in
+                              people("counsellor_gilan").get("/api/line/queue").json()]
+    assert people("counsellor_gilan").get(f"/api/contacts/{contact_id}").status_code == 403
+
+
+def test_a_repeated_event_creates_nothing_new(pbx: TestClient, database_url: str) -> None:
+    first = pbx.post("/api/telephony/events", json=offered("c2", location=CHALUS)).json()
+    again = pbx.post("/api/telephony/events", json=offered("c2", location=CHALUS)).json()
+    assert again == {**first, "duplicate": True}
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT count(*) FROM contact WHERE external_id='c2'").fetchone() == (1,)
+        assert db.execute("SELECT count(*) FROM inbound_event WHERE key='c2-offered'"
+                          ).fetchone() == (1,)
+
+
+def test_a_refused_event_is_kept_with_its_reason(pbx: TestClient, database_url: str) -> None:
+    ended = {"event_id": "x-ended", "kind": "call.ended", "call_id": "never-offered"}
+    response = pbx.post("/api/telephony/events", json=ended)
+    assert response.status_code == 422
+    body = response.json()
+    assert "call.offered" in body["message"] and body["message_fa"]
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        status, error, payload = db.execute(
+            "SELECT status, error, payload FROM inbound_event WHERE key='x-ended'").fetchone()
+    assert status == "rejected" and "never-offered" in error
+    assert payload.startswith("v1.")  # kept, encrypted
+    assert pbx.post("/api/telephony/events", json=ended).status_code == 422  # same answer again
+
+
+def test_bad_phone_numbers_are_refused_before_anything_is_stored(
+    pbx: TestClient, database_url: str
+) -> None:
+    response = pbx.post("/api/telephony/events", json=offered("c3", caller="12"))
+    assert response.status_code == 422
+    assert response.json()["message_fa"]
+
+
+def test_an_aml_sms_during_the_call_moves_a_landline_routed_call(pbx: TestClient,
+                                                                 people: People) -> None:
+    # A Tehran mobile without network location: nothing says where the caller is.
+    contact_id = pbx.post("/api/telephony/events", json=offered("c4")).json()["contact_id"]
+    assert people("supervisor").get("/api/line/queue").status_code == 200
+    before = people("counsellor").get(f"/api/contacts/{contact_id}").json()
+    assert before["queue"] == "national"
+    sms = {"message_id": "m1", "sender": "+989121112222", "recipient": "123", "text": AML_CHALUS}
+    assert pbx.post("/api/sms/inbound", json=sms).status_code == 200
+    after = people("counsellor").get(f"/api/contacts/{contact_id}").json()
+    assert (after["queue"], after["location_source"]) == ("IR-02", "aml")
+    assert after["locations"][-1]["radius_m"] == 25
+
+
+def test_a_broken_aml_is_refused_with_the_field_and_kept(pbx: TestClient) -> None:
+    sms = {"message_id": "m2", "sender": "+989121112222", "text": 'A"ML=1;lt=+96.1;lg=+51.4;rd=25'}
+    response = pbx.post("/api/sms/inbound", json=sms)
+    assert response.status_code == 422
+    assert response.json()["details"]["event_id"] >= 1
+
+
+def test_two_counsellors_take_the_same_contact_one_wins(pbx: TestClient, people: People) -> None:
+    contact_id = pbx.post("/api/telephony/events",
+                          json=offered("c5", location=CHALUS)).json()["contact_id"]
+    first = people("counsellor").post(f"/api/contacts/{contact_id}/take")
+    second = people("supervisor").post(f"/api/contacts/{contact_id}/take")
+    assert first.status_code == 200 and first.json()["state"] == "assigned"
+    assert second.status_code == 409 and second.json()["message_fa"]
+
+
+def test_a_caller_who_hangs_up_gets_a_callback_and_a_text(
+    pbx: TestClient, database_url: str
+) -> None:
+    contact_id = pbx.post("/api/telephony/events",
+                          json=offered("c6", location=CHALUS)).json()["contact_id"]
+    ended = {"event_id": "c6-ended", "kind": "call.ended", "call_id": "c6"}
+    assert pbx.post("/api/telephony/events", json=ended).status_code == 200
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        state = db.execute("SELECT state FROM contact WHERE id=?", (contact_id,)).fetchone()
+        callback = db.execute("SELECT due_at FROM callback WHERE contact_id=?",
+                              (contact_id,)).fetchone()
+        sms = db.execute("SELECT status, body FROM outbound_sms WHERE contact_id=?",
+                         (contact_id,)).fetchone()
+    assert state == ("callback_due",)
+    assert callback is not None
+    assert sms[0] == "pending" and sms[1].startswith("v1.")  # the text is encrypted too
+
+
+def test_overflow_offers_the_backups_then_the_national_pool(
+    app: FastAPI, pbx: TestClient, clock: FrozenClock, people: People
+) -> None:
+    from panah.intake.context import routing_context
+    from panah.intake.scheduled import overflow_due
+
+    contact_id = pbx.post("/api/telephony/events",
+                          json=offered("c7", location=CHALUS)).json()["contact_id"]
+    with unit_of_work(app.state.session_factory) as session:
+        lines = routing_context(session).lines
+        overflow_due(session, now=clock.now(), lines=lines)
+    counsellor = people("counsellor")
+    assert counsellor.get(f"/api/contacts/{contact_id}").json()["offered_to"] == ["IR-02"]
+    clock.advance(seconds=21)
+    with unit_of_work(app.state.session_factory) as session:
+        assert overflow_due(session, now=clock.now(), lines=lines) >= 1
+    offered_to = people("counsellor").get(f"/api/contacts/{contact_id}").json()["offered_to"]
+    assert offered_to == ["IR-02", "IR-27", "IR-20"]  # then Golestan, then Semnan
+    clock.advance(seconds=20)
+    with unit_of_work(app.state.session_factory) as session:
+        overflow_due(session, now=clock.now(), lines=lines)
+    contact = people("counsellor_gilan").get(f"/api/contacts/{contact_id}").json()
+    assert contact["offered_to"][-1] == "national"  # now even Gilan may answer it
+    assert [s["step"] for s in contact["trail"]].count("overflow") >= 2
+    assert timedelta(seconds=contact["waited_s"]) == timedelta(seconds=41)
+
+
+def test_an_event_stored_before_a_crash_is_processed_on_recovery(
+    app: FastAPI, database_url: str, clock: FrozenClock
+) -> None:
+    """Stored, committed, then the process died: recovery makes its contact."""
+    from panah.intake import events
+    from panah.intake.ticker import recover
+
+    def crash(*_: object) -> int:
+        raise SystemExit("the server died here")
+
+    with pytest.raises(SystemExit):
+        events.receive(app.state.session_factory, source="telephony:1", key="c9-offered",
+                       kind="call.offered", payload=offered("c9", location=CHALUS),
+                       caller_hash=None, now=clock.now(), process=crash)
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT status FROM inbound_event WHERE key='c9-offered'"
+                          ).fetchone() == ("received",)
+    assert recover(app.state.session_factory, clock=clock) == 1
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT status FROM inbound_event WHERE key='c9-offered'"
+                          ).fetchone() == ("processed",)
+        assert db.execute("SELECT province_code FROM contact WHERE external_id='c9'"
+                          ).fetchone() == ("IR-02",)
+    assert recover(app.state.session_factory, clock=clock) == 0
