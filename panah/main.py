@@ -15,6 +15,7 @@ from panah import __version__
 from panah.config import Settings, get_settings
 from panah.core.clock import Clock, SystemClock
 from panah.core.db import make_engine, make_session_factory
+from panah.intake.chat import ChatHub
 from panah.integrations.sms import provider_from_settings
 from panah.security.keys import install_keyring
 from panah.web import errors
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.clock = clock or SystemClock()
     app.state.templates = make_templates(WEB / "templates")
     app.state.sms = provider_from_settings(settings.sms_url, settings.sms_token)
+    app.state.chat_hub = ChatHub.empty()
     errors.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     mount_routes(app)

@@ -42,7 +42,8 @@ def receive(
                                caller_hash=caller_hash, now=now)
     if duplicate and stored.status != "received":
         return _receipt(stored, duplicate=True)
-    return _process(factory, stored.id, now=now, process=process, duplicate=duplicate)
+    return _process(factory, stored.id, now=now, process=process, duplicate=duplicate,
+                    stored=None if duplicate else stored)
 
 
 def _store(factory: sessionmaker[Session], *, source: str, key: str, kind: str,
@@ -75,10 +76,11 @@ def _find(session: Session, source: str, key: str) -> InboundEvent | None:
 
 
 def _process(factory: sessionmaker[Session], event_id: int, *, now: datetime,
-             process: Processor, duplicate: bool) -> Receipt:
+             process: Processor, duplicate: bool,
+             stored: InboundEvent | None = None) -> Receipt:
     try:
         with unit_of_work(factory) as session:
-            event = session.get(InboundEvent, event_id)
+            event = _attach(session, stored) if stored else session.get(InboundEvent, event_id)
             assert event is not None  # noqa: S101 - stored above
             contact_id = process(session, event, json.loads(event.payload), now)
             event.status, event.contact_id, event.processed_at = "processed", contact_id, now
@@ -90,6 +92,13 @@ def _process(factory: sessionmaker[Session], event_id: int, *, now: datetime,
             event.status, event.processed_at = "rejected", now
             event.error = json.dumps(problem.as_dict(), ensure_ascii=False)
         raise RejectedEvent(problem, event_id) from problem
+
+
+def _attach(session: Session, stored: InboundEvent) -> InboundEvent:
+    """The event this request has just stored and committed, attached without reading it
+    back: one SELECT (and one decryption of the payload) less per event."""
+    session.add(stored)
+    return stored
 
 
 class RejectedEvent(InvalidInput):

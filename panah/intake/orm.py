@@ -81,6 +81,8 @@ class Contact(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     abandoned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     summary: Mapped[str | None] = mapped_column(EncryptedText("contact.summary"))
+    # A web visitor's secret for their own chat (SHA-256 of a random token; no cookies).
+    visitor_token_hash: Mapped[str | None] = mapped_column(String(64))
 
     locations: Mapped[list[ContactLocation]] = relationship(
         cascade="all, delete-orphan", order_by="ContactLocation.id"

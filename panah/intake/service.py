@@ -234,6 +234,8 @@ def take(session: Session, *, actor: Actor, contact_id: int, now: datetime) -> C
         raise Conflict("Another counsellor has just taken this contact; take the next one.",
                        "همکار دیگری همین حالا این تماس را برداشت؛ تماس بعدی را بردارید.")
     session.refresh(contact)
+    if contact.channel in (Channel.web_chat.value, Channel.sms.value):
+        move(contact, ContactState.answered, now)  # a text conversation starts at once
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now, reason="take")
     return contact
 

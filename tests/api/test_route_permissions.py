@@ -152,4 +152,8 @@ def test_public_routes_are_the_expected_few(app: FastAPI) -> None:
         ("GET", "/login/second-factor"),
         ("POST", "/login/second-factor"),
         ("GET", "/lang/{code}"),
+        # The public help page of the 123 line: anyone, without an account, by design.
+        ("GET", "/help"),
+        ("POST", "/api/help/chats"),
+        ("POST", "/api/help/reports"),
     }

@@ -9,9 +9,12 @@ from panah.web.routes import (
     auth,
     case_pages,
     cases,
+    chat,
     geo,
     health,
+    help,
     intake,
+    line_pages,
     pages,
     partner,
     reports,
@@ -20,5 +23,5 @@ from panah.web.routes import (
 
 def mount_routes(app: FastAPI) -> None:
     for module in (health, auth, pages, geo, cases, case_pages, reports, admin_keys, partner,
-                   intake):
+                   intake, line_pages, help, chat):
         app.include_router(module.router)

@@ -45,7 +45,11 @@ ContactAccess = Annotated[int, Depends(contact_access(Permission.answer_contacts
 
 
 def intake_context(request: Request, session: Session) -> RoutingContext:
-    """The routing inputs, rebuilt when new boundaries are imported."""
+    """The routing inputs, rebuilt when new boundaries are imported.
+
+    Webhooks call it inside the transaction that processes the event: a separate one per
+    request would cost a round of BEGIN/COMMIT (on SQLite, the write lock) for one SELECT.
+    """
     import_id = latest_import_id(session)
     cached: tuple[int | None, RoutingContext] | None = getattr(
         request.app.state, "intake_context", None)
@@ -53,11 +57,6 @@ def intake_context(request: Request, session: Session) -> RoutingContext:
         cached = (import_id, routing_context(session))
         request.app.state.intake_context = cached
     return cached[1]
-
-
-def _context(request: Request) -> RoutingContext:
-    with unit_of_work(request.app.state.session_factory) as session:
-        return intake_context(request, session)
 
 
 def _receipt(receipt: events.Receipt) -> EventReceipt:
@@ -76,26 +75,26 @@ def _from_dict(error: dict[str, object]) -> events.InvalidInput:
 @router.post("/telephony/events", response_model=EventReceipt)
 def telephony_event(request: Request, body: TelephonyEvent, actor: Ingest) -> EventReceipt:
     """A PBX adapter reports a call offered, answered or ended. Stored before answering."""
-    context = _context(request)
     hashed = caller_hash(to_e164(body.caller)) if body.caller else None
     receipt = events.receive(
         request.app.state.session_factory, source=f"telephony:{actor.user_id}",
         key=body.event_id, kind=body.kind, payload=body.model_dump(mode="json"),
         caller_hash=hashed, now=get_clock(request).now(),
-        process=lambda s, e, p, now: channels.process_call(s, e, p, now, context))
+        process=lambda s, e, p, now: channels.process_call(
+            s, e, p, now, intake_context(request, s)))
     return _receipt(receipt)
 
 
 @router.post("/sms/inbound", response_model=EventReceipt)
 def sms_inbound(request: Request, body: SmsIn, actor: Ingest) -> EventReceipt:
     """The SMS gateway delivers a text; Advanced Mobile Location messages locate the caller."""
-    context = _context(request)
     kind = "sms.aml" if channels.is_aml(body.text) else "sms.text"
     receipt = events.receive(
         request.app.state.session_factory, source=f"sms:{actor.user_id}",
         key=body.message_id, kind=kind, payload=body.model_dump(mode="json"),
         caller_hash=caller_hash(to_e164(body.sender)), now=get_clock(request).now(),
-        process=lambda s, e, p, now: channels.process_sms(s, e, p, now, context))
+        process=lambda s, e, p, now: channels.process_sms(
+            s, e, p, now, intake_context(request, s)))
     return _receipt(receipt)
 
 
