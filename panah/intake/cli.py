@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -18,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput
+from panah.geo.cli import _session  # the same configured session, one definition
 from panah.intake.model import LocationFix, LocationSource, RouteDecision, TrailStep
 
 console = Console()
@@ -27,24 +26,6 @@ err_console = Console(stderr=True)
 class PointSource(StrEnum):
     network = "network"
     browser = "browser"
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    from panah.config import get_settings
-    from panah.core.db import make_engine, make_session_factory, unit_of_work
-
-    try:
-        settings = get_settings()
-    except ValueError as error:
-        err_console.print(f"[red]Configuration error / خطای پیکربندی:[/red]\n{error}")
-        raise typer.Exit(2) from error
-    engine = make_engine(settings.database_url)
-    try:
-        with unit_of_work(make_session_factory(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 def route(
