@@ -29,3 +29,9 @@ class FrozenClock:
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)
         return self._now
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime: SQLite returns naive ones, and every time
+    Panah stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

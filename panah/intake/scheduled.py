@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panah.core.clock import as_utc
 from panah.intake.model import ContactState
 from panah.intake.orm import Callback, Contact, OutboundSms
 from panah.intake.overflow import next_overflow_at, overflow_steps, overflow_targets
@@ -39,7 +40,7 @@ def overflow_due(session: Session, *, now: datetime, lines: dict[str, LineConfig
     changed = 0
     for contact in due:
         line = lines.get(contact.province_code or "")
-        queued_at = _aware(contact.queued_at or contact.offered_at)
+        queued_at = as_utc(contact.queued_at or contact.offered_at)
         if line is None:
             contact.next_overflow_at = None
             continue
@@ -76,6 +77,3 @@ def send_pending_sms(session: Session, *, provider: SmsProvider, now: datetime) 
             callback.sms_sent_at = now
     return sent, failed
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,11 +7,12 @@ themselves are :func:`panah.security.policy.decide`; this module gathers its fac
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panah.core.clock import as_utc
 from panah.core.errors import Forbidden, InvalidInput, NotFound
 from panah.security.access_orm import AccessGrant, BreakGlass
 from panah.security.audit import AuditAction
@@ -40,7 +41,7 @@ def has_open_break_glass(session: Session, actor: Actor, case_id: int, now: date
             BreakGlass.user_id == actor.user_id, BreakGlass.case_id == case_id
         )
     ).all()
-    return any(_aware(expires) > now for expires in opened)
+    return any(as_utc(expires) > now for expires in opened)
 
 
 def audit(
@@ -166,7 +167,7 @@ def access_log(session: Session, subject_type: str, subject_id: object) -> list[
                AuditEvent.subject_id == str(subject_id))
         .order_by(AuditEvent.seq)
     )
-    return [AccessEntry(e.seq, _aware(e.at), name, e.actor_role, e.action, e.reason)
+    return [AccessEntry(e.seq, as_utc(e.at), name, e.actor_role, e.action, e.reason)
             for e, name in rows]
 
 
@@ -175,6 +176,3 @@ def users_of(session: Session, ids: set[int]) -> dict[int, User]:
         return {}
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

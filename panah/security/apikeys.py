@@ -13,11 +13,12 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panah.core.clock import as_utc
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
 from panah.geo.orm import Province
 from panah.security.audit import AuditAction
@@ -91,7 +92,7 @@ def resolve_key(session: Session, *, text: str, now: datetime) -> tuple[Actor, A
             "The agency account of this API key is disabled. Ask Panah's administrators.",
             "حساب سازمانِ این کلید API غیرفعال است. از مدیران پناه بپرسید.",
         )
-    if key.last_used_at is None or now - _aware(key.last_used_at) >= LAST_USED_RESOLUTION:
+    if key.last_used_at is None or now - as_utc(key.last_used_at) >= LAST_USED_RESOLUTION:
         key.last_used_at = now
     actor = Actor(
         user_id=user.id,
@@ -186,6 +187,3 @@ def partner_accounts(session: Session) -> list[User]:
 def _fa(number: int) -> str:
     return str(number).translate(_PERSIAN_DIGITS)
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Any, cast
@@ -25,6 +25,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from panah.core.clock import as_utc
 from panah.core.errors import InvalidInput, NotAuthenticated, PanahError
 from panah.security import throttle, totp
 from panah.security.audit import AuditAction
@@ -86,7 +87,7 @@ def start_session(session: Session, *, user: User, now: datetime, hours: float) 
 
 def resolve_session(session: Session, *, token: str, now: datetime) -> tuple[Actor, WebSession]:
     row = session.get(WebSession, _hash(token))
-    if row is None or _aware(row.expires_at) <= now:
+    if row is None or as_utc(row.expires_at) <= now:
         raise NotAuthenticated(
             "Your session has ended. Sign in again.", "نشست شما پایان یافته است. دوباره وارد شوید."
         )
@@ -110,10 +111,6 @@ def actor_of(user: User) -> Actor:
         full_name=user.full_name,
     )
 
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes; everything Panah stores is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # ---- throttling state -------------------------------------------------------------------
@@ -140,8 +137,8 @@ def throttle_state(
         select(LoginFailure.at).where(LoginFailure.address == address, LoginFailure.at >= since)
     )
     return throttle.decide(
-        account_failures=[_aware(at) for at in account],
-        address_failures=[_aware(at) for at in by_address],
+        account_failures=[as_utc(at) for at in account],
+        address_failures=[as_utc(at) for at in by_address],
         now=now,
     )
 
@@ -183,7 +180,7 @@ def resolve_challenge(
 ) -> tuple[LoginChallenge, User]:
     row = session.get(LoginChallenge, _hash(token))
     user = session.get(User, row.user_id) if row is not None else None
-    if row is None or _aware(row.expires_at) <= now or user is None or not user.is_active:
+    if row is None or as_utc(row.expires_at) <= now or user is None or not user.is_active:
         raise NotAuthenticated(
             f"This sign-in took longer than {CHALLENGE_MINUTES} minutes or was already used. "
             "Sign in again with your password.",

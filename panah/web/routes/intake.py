@@ -7,13 +7,14 @@ a 2xx means the event survives a crash; the same event id twice creates nothing 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import NotFound
 from panah.geo.service import latest_import_id
@@ -99,7 +100,7 @@ def sms_inbound(request: Request, body: SmsIn, actor: Ingest) -> EventReceipt:
 
 
 def summary(contact: Contact, now: datetime) -> ContactSummary:
-    queued = _aware(contact.queued_at) if contact.queued_at else None
+    queued = as_utc(contact.queued_at) if contact.queued_at else None
     return ContactSummary(
         id=contact.id, channel=contact.channel, state=contact.state,
         risk=RiskLevel(contact.risk), queue=contact.queue,
@@ -118,7 +119,7 @@ def line_queue(request: Request, actor: Answer) -> list[ContactSummary]:
     with unit_of_work(request.app.state.session_factory) as session:
         contacts = {str(c.id): c for c in waiting_for(session, actor)}
         entries = [QueueEntry(id=k, risk=RiskLevel(c.risk),
-                              enqueued_at=_aware(c.queued_at or c.offered_at))
+                              enqueued_at=as_utc(c.queued_at or c.offered_at))
                    for k, c in contacts.items()]
         return [summary(contacts[e.id], now) for e in order_queue(entries, now=now)]
 
@@ -153,7 +154,4 @@ def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
                    for s in contact.trail],
             earlier_contacts=int(earlier) if contact.caller_hash else 0)
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
