@@ -16,7 +16,9 @@ from panah.config import Settings, get_settings
 from panah.core.clock import Clock, SystemClock
 from panah.core.db import make_engine, make_session_factory
 from panah.intake.chat import ChatHub
+from panah.intake.context import ContextCache
 from panah.integrations.sms import provider_from_settings
+from panah.security.apikeys import KeyHints
 from panah.security.keys import install_keyring
 from panah.web import errors
 from panah.web.i18n import make_templates
@@ -63,6 +65,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.templates = make_templates(WEB / "templates")
     app.state.sms = provider_from_settings(settings.sms_url, settings.sms_token)
     app.state.chat_hub = ChatHub.empty()
+    app.state.intake_context = ContextCache()
+    app.state.intake_writer = None  # made on the first inbound event
+    app.state.key_hints = KeyHints()
     errors.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     mount_routes(app)

@@ -8,12 +8,12 @@ column types are used, so the same models and migrations run on both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -78,6 +78,45 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def exclusive(session: Session, lock_id: int) -> None:
+    """Hold ``lock_id`` until the transaction ends, so that one transaction at a time does
+    what follows (appending to the audit chain, running the timers) whichever server
+    process it is in. PostgreSQL: an advisory lock. SQLite needs none: every transaction
+    begins with ``BEGIN IMMEDIATE`` and so already runs alone."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:lock_id)"),
+                                     {"lock_id": lock_id})
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class: Core statements skip the ORM's bulk machinery."""
+    table = model.__table__
+    assert isinstance(table, Table)  # noqa: S101 - every model here maps one table
+    return table
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into a table with an integer ``id``; their new ids, in order.
+
+    On PostgreSQL the ids are drawn from the table's sequence in one query and the rows
+    sent as one pipelined executemany of a short statement, which psycopg prepares once;
+    a multi-row ``INSERT … RETURNING`` would be a new, long statement for every batch size,
+    parsed again each time. On SQLite the multi-row INSERT with RETURNING is the fast way.
+    """
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.connection().scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}))
+        session.connection().execute(table.insert(),
+                        [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+        return [int(i) for i in ids]
+    result = session.connection().execute(
+        table.insert().returning(table.c.id, sort_by_parameter_order=True), list(rows))
+    return [int(i) for i in result.scalars()]
 
 
 def import_all_models() -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.clock import Clock
 from panah.core.db import unit_of_work
+from panah.core.errors import InvalidInput
 from panah.intake import channels, events
 from panah.intake.context import RoutingContext, routing_context
 from panah.intake.orm import Contact
@@ -50,7 +51,7 @@ class PanahResolver:
         receipt = events.receive(
             self.factory, source="agi", key=event.event_id, kind="call.offered",
             payload=payload, caller_hash=caller_hash(caller) if caller else None, now=now,
-            process=lambda s, e, p, at: channels.process_call(s, e, p, at, context))
+            process=lambda s, items, at: channels.process_events(s, items, at, context))
         with unit_of_work(self.factory) as session:
             contact = session.get(Contact, receipt.contact_id) if receipt.contact_id else None
             if contact is None:
@@ -69,5 +70,5 @@ def _e164_or_none(raw: str | None) -> str | None:
         return None
     try:
         return to_e164(raw)
-    except events.InvalidInput:
+    except InvalidInput:
         return None

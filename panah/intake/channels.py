@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput
 from panah.intake.aml import parse_aml
 from panah.intake.model import Channel, ContactState, LocationFix, LocationSource
-from panah.intake.orm import InboundEvent
+from panah.intake.orm import Contact
 from panah.intake.phones import to_e164
 from panah.intake.service import (
     NewContact,
@@ -19,6 +21,7 @@ from panah.intake.service import (
     find_contact,
     move,
     open_contact,
+    open_contacts,
     recent_contact_of,
 )
 
@@ -27,17 +30,55 @@ def is_aml(text: str) -> bool:
     return text.lstrip().upper().startswith(('A"ML', "A“ML", "AML="))
 
 
-def process_call(session: Session, event: InboundEvent, payload: dict[str, Any],
-                 now: datetime, context: object) -> int | None:
-    kind, call_id = payload["kind"], payload["call_id"]
-    contact = find_contact(session, Channel.voice, call_id)
-    if kind == "call.offered":
-        if contact is not None:
-            return contact.id  # the PBX offered the same call twice
+def process_events(session: Session, items: Sequence[tuple[str, dict[str, Any]]],
+                   now: datetime, context: object) -> list[int | None]:
+    """Every inbound event of a batch, in arrival order; one contact id (or None) each.
+
+    Runs of offered calls are opened together (one look-up, one flush, one audit append);
+    anything else is applied one by one, so an answer or a hang-up always finds the call
+    offered before it, even in the same batch.
+    """
+    results: list[int | None] = []
+    offered: list[dict[str, Any]] = []
+    for kind, payload in items:
+        if kind == "call.offered":
+            offered.append(payload)
+            continue
+        results.extend(_offer_calls(session, offered, now, context))
+        offered = []
+        if kind.startswith("call."):
+            results.append(_call_progress(session, payload, now))
+        else:
+            results.append(process_sms(session, payload, now, context))
+    results.extend(_offer_calls(session, offered, now, context))
+    return results
+
+
+def _offer_calls(session: Session, payloads: Sequence[dict[str, Any]], now: datetime,
+                 context: object) -> list[int | None]:
+    if not payloads:
+        return []
+    earlier = select(Contact.external_id, Contact.id).where(
+        Contact.channel == Channel.voice.value,
+        Contact.external_id.in_({p["call_id"] for p in payloads}))
+    known: dict[str | None, int] = {
+        call_id: contact_id for call_id, contact_id in session.connection().execute(earlier)}
+    news: dict[str, NewContact] = {}
+    for payload in payloads:
+        call_id = payload["call_id"]
+        if call_id in known or call_id in news:
+            continue  # the PBX offered the same call twice
         fixes = [_network_fix(payload["location"], now)] if payload.get("location") else []
         caller = to_e164(payload["caller"]) if payload.get("caller") else None
-        new = NewContact(Channel.voice, call_id, caller, payload.get("called"), fixes)
-        return open_contact(session, new=new, context=context, now=now).id
+        news[call_id] = NewContact(Channel.voice, call_id, caller, payload.get("called"), fixes)
+    opened = open_contacts(session, news=list(news.values()), context=context, now=now)
+    known.update(zip(news, opened, strict=True))
+    return [known[p["call_id"]] for p in payloads]
+
+
+def _call_progress(session: Session, payload: dict[str, Any], now: datetime) -> int:
+    kind, call_id = payload["kind"], payload["call_id"]
+    contact = find_contact(session, Channel.voice, call_id)
     if contact is None:
         raise InvalidInput(
             f"No call {call_id!r} was offered; send call.offered first (the event is kept).",
@@ -60,8 +101,8 @@ def _network_fix(point: dict[str, Any], now: datetime) -> LocationFix:
                        point.get("radius_m"), now)
 
 
-def process_sms(session: Session, event: InboundEvent, payload: dict[str, Any],
-                now: datetime, context: object) -> int | None:
+def process_sms(session: Session, payload: dict[str, Any], now: datetime,
+                context: object) -> int | None:
     sender = to_e164(payload["sender"])
     text: str = payload["text"]
     if is_aml(text):

@@ -7,6 +7,7 @@ context once (per request, per PBX connection, per simulation run) and pass its 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from panah.centres.orm import Centre, CountyService
 from panah.geo.model import Method
 from panah.geo.orm import County, Province
-from panah.geo.service import build_locator
+from panah.geo.service import build_locator, latest_import_id
 from panah.intake.location import Locate
 from panah.intake.routing import CentreCover, LineConfig, default_lines
 
@@ -68,3 +69,22 @@ def routing_context(session: Session) -> RoutingContext:
         coverage=load_coverage(session),
         lines=load_lines(session),
     )
+
+
+class ContextCache:
+    """One routing context per process, rebuilt when new boundaries are imported.
+
+    Asked inside the transaction that uses it: a separate one per request would cost a
+    round of BEGIN/COMMIT (on SQLite, the write lock) for one SELECT.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: tuple[int | None, RoutingContext] | None = None
+
+    def get(self, session: Session) -> RoutingContext:
+        import_id = latest_import_id(session)
+        with self._lock:
+            if self._cached is None or self._cached[0] != import_id:
+                self._cached = (import_id, routing_context(session))
+            return self._cached[1]

@@ -9,20 +9,22 @@ event itself (bad AML, unknown call) are kept on the event with their reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from panah.core.db import unit_of_work
+from panah.core.db import table_of, unit_of_work
 from panah.core.errors import InvalidInput, PanahError
 from panah.intake.orm import InboundEvent
+from panah.security.apikeys import no_longer_valid, still_valid
 
-Processor = Callable[[Session, InboundEvent, dict[str, Any], datetime], int | None]
+# Processes events in arrival order inside the caller's transaction; one contact id (or
+# None) per event. Raises InvalidInput when an event cannot be acted on.
+Processor = Callable[[Session, Sequence[tuple[str, dict[str, Any]]], datetime], list[int | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,71 +36,209 @@ class Receipt:
     error: dict[str, object] | None = None
 
 
+_EVENTS = table_of(InboundEvent)
+_MARK_PROCESSED = (  # executemany: one pipelined statement for the batch
+    _EVENTS.update().where(_EVENTS.c.id == bindparam("event"))
+    .values(status="processed", contact_id=bindparam("contact"), processed_at=bindparam("at")))
+
+
+REFUSED = -1  # the event id of an item refused before it was stored
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One event as a webhook received it, before it is stored."""
+
+    source: str
+    key: str
+    kind: str
+    payload: dict[str, Any]
+    caller_hash: str | None
+    received_at: datetime
+    key_id: int | None = None  # the API key it came with, checked again where it is stored
+
+
 def receive(
     factory: sessionmaker[Session], *, source: str, key: str, kind: str,
     payload: dict[str, Any], caller_hash: str | None, now: datetime, process: Processor,
 ) -> Receipt:
-    stored, duplicate = _store(factory, source=source, key=key, kind=kind, payload=payload,
-                               caller_hash=caller_hash, now=now)
-    if duplicate and stored.status != "received":
-        return _receipt(stored, duplicate=True)
-    return _process(factory, stored.id, now=now, process=process, duplicate=duplicate,
-                    stored=None if duplicate else stored)
+    """One event: stored and committed, then processed. Raises what processing raised."""
+    outcome = receive_many(factory, [Inbound(source, key, kind, payload, caller_hash, now)],
+                           now=now, process=process)[0]
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
-def _store(factory: sessionmaker[Session], *, source: str, key: str, kind: str,
-           payload: dict[str, Any], caller_hash: str | None,
-           now: datetime) -> tuple[InboundEvent, bool]:
-    try:
-        with unit_of_work(factory) as session:
-            existing = _find(session, source, key)
-            if existing is not None:
-                session.expunge(existing)
-                return existing, True
-            event = InboundEvent(source=source, key=key, kind=kind, received_at=now,
-                                 payload=json.dumps(payload, ensure_ascii=False),
-                                 caller_hash=caller_hash, status="received")
-            session.add(event)
-            session.flush()
-            session.expunge(event)
-        return event, False
-    except IntegrityError:  # the same key arrived twice at once: the other one won
-        with unit_of_work(factory) as session:
-            winner = _find(session, source, key)
-            assert winner is not None  # noqa: S101 - the unique constraint just said so
-            session.expunge(winner)
-            return winner, True
+def receive_many(
+    factory: sessionmaker[Session], items: Sequence[Inbound], *, now: datetime,
+    process: Processor,
+) -> list[Receipt | Exception]:
+    """Store a batch of events and process the new ones together, in one transaction; a
+    receipt or the error, per item, in order. Nothing is answered before the commit, so
+    a receipt means the event survives a crash.
+
+    Processing runs inside a savepoint. If it fails (one event is refused, say), only the
+    processing is rolled back: the events are committed as received, then each is
+    processed again on its own, so one bad event never holds back the others. If the
+    process is stopped half-way, the stored events are redone at start-up (``recover``).
+    """
+    failure: BaseException | None = None
+    done: dict[int, Receipt | Exception] = {}
+    with unit_of_work(factory) as session:
+        stored = _store_many(session, items)
+        outcomes, todo = _sort_out(items, stored)
+        if todo:
+            try:
+                with session.begin_nested():
+                    done = _process_all(session, todo, now=now, process=process)
+            except BaseException as problem:  # rolled back to the savepoint: events stay
+                failure = problem
+    if failure is not None and not isinstance(failure, Exception):
+        raise failure  # SystemExit and the like, after the events were committed
+    if failure is not None:
+        done = _after_failure(factory, todo, failure, now=now, process=process)
+    for i, (event_id, duplicate, _) in enumerate(stored):
+        if outcomes[i] is None:
+            outcome = done[event_id]
+            outcomes[i] = (Receipt(outcome.event_id, outcome.status, outcome.contact_id,
+                                   duplicate) if isinstance(outcome, Receipt) else outcome)
+    return [o for o in outcomes if o is not None]
+
+
+Stored = tuple[int, bool, "InboundEvent | None"]
+Todo = dict[int, tuple[str, dict[str, Any]]]  # event id → (kind, payload), in order
+
+
+def _sort_out(items: Sequence[Inbound], stored: Sequence[Stored],
+              ) -> tuple[list[Receipt | Exception | None], Todo]:
+    """Outcomes known already (refused, duplicates of finished events) and what to process."""
+    outcomes: list[Receipt | Exception | None] = [None] * len(items)
+    todo: Todo = {}
+    for i, (item, (event_id, _, earlier)) in enumerate(zip(items, stored, strict=True)):
+        if event_id == REFUSED:
+            outcomes[i] = no_longer_valid()
+        elif earlier is not None and earlier.status != "received":
+            outcomes[i] = _receipt(earlier, duplicate=True)
+        elif event_id not in todo:
+            payload = json.loads(earlier.payload) if earlier is not None else item.payload
+            todo[event_id] = (earlier.kind if earlier is not None else item.kind, payload)
+    return outcomes, todo
+
+
+def _store_many(session: Session, items: Sequence[Inbound]) -> list[Stored]:
+    """(event id, duplicate, the earlier event for a duplicate of one stored before) per item;
+    the id is REFUSED, and nothing stored, for an item whose API key is no longer valid.
+
+    One INSERT … ON CONFLICT DO NOTHING for the batch: a key stored before, or by another
+    request at the same moment, inserts nothing and is read back instead.
+    """
+    keys = {item.key_id for item in items if item.key_id is not None}
+    valid = still_valid(session.connection(), keys) if keys else set()
+    rows: list[dict[str, Any]] = []
+    result: list[tuple[int, bool, InboundEvent | None]] = []
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        if item.key_id is not None and item.key_id not in valid:
+            continue
+        if (item.source, item.key) not in seen:
+            seen.add((item.source, item.key))
+            rows.append({
+                "source": item.source, "key": item.key, "kind": item.kind,
+                "received_at": item.received_at, "caller_hash": item.caller_hash,
+                "payload": json.dumps(item.payload, ensure_ascii=False),
+                "status": "received"})
+    insert = _insert_new(session).returning(_EVENTS.c.id, _EVENTS.c.source, _EVENTS.c.key)
+    inserted = {(source, key): event_id for event_id, source, key
+                in session.connection().execute(insert, rows)} if rows else {}
+    seen.clear()
+    for item in items:
+        if item.key_id is not None and item.key_id not in valid:
+            result.append((REFUSED, False, None))
+            continue
+        pair = (item.source, item.key)
+        if pair in inserted:
+            result.append((inserted[pair], pair in seen, None))
+        else:
+            earlier = _find(session, item.source, item.key)
+            assert earlier is not None  # noqa: S101 - the unique constraint just said so
+            session.expunge(earlier)
+            result.append((earlier.id, True, earlier))
+        seen.add(pair)
+    return result
+
+
+def _insert_new(session: Session) -> Any:
+    """INSERT that skips rows whose (source, key) is already stored, on either backend."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(_EVENTS).on_conflict_do_nothing(
+        index_elements=["source", "key"])
 
 
 def _find(session: Session, source: str, key: str) -> InboundEvent | None:
-    return session.scalar(select(InboundEvent).where(InboundEvent.source == source,
-                                                     InboundEvent.key == key))
+    """The stored event, locked: a server recovering it at the same time waits, or is
+    waited for, so an event is never processed twice."""
+    return session.scalar(select(InboundEvent).where(
+        InboundEvent.source == source, InboundEvent.key == key).with_for_update())
+
+
+def _process_all(session: Session, todo: Todo, *, now: datetime,
+                 process: Processor) -> dict[int, Receipt | Exception]:
+    contact_ids = process(session, list(todo.values()), now)
+    session.connection().execute(_MARK_PROCESSED, [
+        {"event": event_id, "contact": contact_id, "at": now}
+        for event_id, contact_id in zip(todo, contact_ids, strict=True)])
+    return {event_id: Receipt(event_id, "processed", contact_id, False)
+            for event_id, contact_id in zip(todo, contact_ids, strict=True)}
+
+
+def _after_failure(factory: sessionmaker[Session], todo: Todo, failure: Exception, *,
+                   now: datetime, process: Processor) -> dict[int, Receipt | Exception]:
+    """The batch's processing failed: each event alone, in its own transaction."""
+    if len(todo) > 1:
+        return {event_id: _outcome(factory, event_id, now=now, process=process)
+                for event_id in todo}
+    event_id = next(iter(todo))
+    if isinstance(failure, InvalidInput):  # no need to try again: keep the reason
+        return {event_id: _reject(factory, event_id, failure, now=now)}
+    return {event_id: failure}  # kept as received; recovery redoes it
+
+
+def _outcome(factory: sessionmaker[Session], event_id: int, *, now: datetime,
+             process: Processor) -> Receipt | Exception:
+    try:
+        return _process(factory, event_id, now=now, process=process, duplicate=False)
+    except Exception as problem:  # handed to the event's own request
+        return problem
 
 
 def _process(factory: sessionmaker[Session], event_id: int, *, now: datetime,
-             process: Processor, duplicate: bool,
-             stored: InboundEvent | None = None) -> Receipt:
+             process: Processor, duplicate: bool) -> Receipt:
     try:
         with unit_of_work(factory) as session:
-            event = _attach(session, stored) if stored else session.get(InboundEvent, event_id)
-            assert event is not None  # noqa: S101 - stored above
-            contact_id = process(session, event, json.loads(event.payload), now)
+            # Locked, and looked at again: another server may have just processed it.
+            event = session.get(InboundEvent, event_id, with_for_update=True)
+            assert event is not None  # noqa: S101 - stored before
+            if event.status != "received":
+                return _receipt(event, duplicate=duplicate)
+            contact_id = process(session, [(event.kind, json.loads(event.payload))], now)[0]
             event.status, event.contact_id, event.processed_at = "processed", contact_id, now
             return Receipt(event_id, "processed", contact_id, duplicate)
     except InvalidInput as problem:
-        with unit_of_work(factory) as session:
-            event = session.get(InboundEvent, event_id)
-            assert event is not None  # noqa: S101
-            event.status, event.processed_at = "rejected", now
-            event.error = json.dumps(problem.as_dict(), ensure_ascii=False)
-        raise RejectedEvent(problem, event_id) from problem
+        raise _reject(factory, event_id, problem, now=now) from problem
 
 
-def _attach(session: Session, stored: InboundEvent) -> InboundEvent:
-    """The event this request has just stored and committed, attached without reading it
-    back: one SELECT (and one decryption of the payload) less per event."""
-    session.add(stored)
-    return stored
+def _reject(factory: sessionmaker[Session], event_id: int, problem: InvalidInput, *,
+            now: datetime) -> RejectedEvent:
+    """Keep the reason with the event; the error to hand to its sender."""
+    with unit_of_work(factory) as session:
+        event = session.get(InboundEvent, event_id)
+        assert event is not None  # noqa: S101 - stored before
+        event.status, event.processed_at = "rejected", now
+        event.error = json.dumps(problem.as_dict(), ensure_ascii=False)
+    return RejectedEvent(problem, event_id)
 
 
 class RejectedEvent(InvalidInput):
@@ -114,11 +254,10 @@ def _receipt(event: InboundEvent, *, duplicate: bool) -> Receipt:
     return Receipt(event.id, event.status, event.contact_id, duplicate, error)
 
 
-def pending_events_with_kind(session: Session) -> list[tuple[int, str]]:
+def pending_event_ids(session: Session) -> list[int]:
     """Events stored but never processed (the process stopped in between): redo them."""
-    rows = session.execute(select(InboundEvent.id, InboundEvent.kind)
-                           .where(InboundEvent.status == "received").order_by(InboundEvent.id))
-    return [(event_id, kind) for event_id, kind in rows]
+    query = select(InboundEvent.id).where(InboundEvent.status == "received")
+    return list(session.scalars(query.order_by(InboundEvent.id)))
 
 
 def reprocess(factory: sessionmaker[Session], event_id: int, *, now: datetime,

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from panah.core.db import insert_rows, table_of
 from panah.core.errors import Conflict, InvalidInput, NotFound
 from panah.intake.model import (
     NATIONAL_QUEUE,
@@ -39,6 +40,7 @@ from panah.intake.phones import area_code_province, is_mobile
 from panah.intake.routing import route
 from panah.security.access import audit
 from panah.security.audit import AuditAction
+from panah.security.audit_orm import Entry, append_many
 from panah.security.crypto import current_keyring, keyed_hash
 from panah.security.policy import Actor
 
@@ -69,22 +71,45 @@ class NewContact:
 def open_contact(session: Session, *, new: NewContact, context: object, now: datetime,
                  actor: Actor | None = None) -> Contact:
     """Store a contact, route it by the best location, queue it; the trail says why."""
-    hashed = caller_hash(new.caller) if new.caller else None
-    fixes = [*new.fixes, *_recent_aml(session, hashed, now), *_area_code_fix(new.caller)]
-    decision = _route(fixes, context, now)
-    contact = Contact(
-        channel=new.channel.value, external_id=new.external_id, state=ContactState.queued.value,
-        caller=new.caller, caller_hash=hashed, called=new.called, risk=new.risk.value,
-        language=new.language, wants_woman=new.wants_woman, offered_at=now, queued_at=now,
-        summary=new.summary,
-    )
-    _apply_decision(contact, decision, context, now)
-    contact.locations = [_location_row(f, now) for f in fixes]
-    session.add(contact)
-    session.flush()
-    audit(session, actor, AuditAction.create, "contact", contact.id, now=now,
-          reason=new.channel.value)
-    return contact
+    contact_id = open_contacts(session, news=[new], context=context, now=now, actor=actor)[0]
+    return session.get_one(Contact, contact_id)
+
+
+def open_contacts(session: Session, *, news: Sequence[NewContact], context: object,
+                  now: datetime, actor: Actor | None = None) -> list[int]:
+    """Open several contacts at once, in order; their ids.
+
+    One look-up of earlier AML texts, one INSERT per table, one audit append, whatever the
+    number: the intake writer opens a whole batch of offered calls this way.
+    """
+    hashes = [caller_hash(new.caller) if new.caller else None for new in news]
+    aml = _recent_aml(session, {h for h in hashes if h is not None}, now)
+    contacts, fixes_of, trails = [], [], []
+    for new, hashed in zip(news, hashes, strict=True):
+        fixes = [*new.fixes, *aml.get(hashed or "", ()), *_area_code_fix(new.caller)]
+        decision = _route(fixes, context, now)
+        contacts.append({
+            "channel": new.channel.value, "external_id": new.external_id,
+            "state": ContactState.queued.value, "version": 1, "caller": new.caller,
+            "caller_hash": hashed, "called": new.called, "risk": new.risk.value,
+            "language": new.language, "wants_woman": new.wants_woman, "offered_at": now,
+            "queued_at": now, "summary": new.summary, "visitor_token_hash": None,
+            **_decision_values(decision, context, now)})
+        fixes_of.append(fixes)
+        trails.append(decision.trail)
+    ids = insert_rows(session, table_of(Contact), contacts)
+    locations = [{**_location_values(fix, now), "contact_id": contact_id}
+                 for contact_id, fixes in zip(ids, fixes_of, strict=True) for fix in fixes]
+    steps = [{**step_values(seq, step, now), "contact_id": contact_id}
+             for contact_id, trail in zip(ids, trails, strict=True)
+             for seq, step in enumerate(trail)]
+    for table, rows in ((ContactLocation, locations), (RoutingStep, steps)):
+        if rows:  # Core executemany: one pipelined statement, no ids to read back
+            session.connection().execute(table_of(table).insert(), rows)
+    append_many(session, now=now, entries=[
+        Entry(actor, AuditAction.create, "contact", str(contact_id), new.channel.value)
+        for contact_id, new in zip(ids, news, strict=True)])
+    return ids
 
 
 def _route(fixes: Sequence[LocationFix], context: object, now: datetime) -> RouteDecision:
@@ -92,33 +117,46 @@ def _route(fixes: Sequence[LocationFix], context: object, now: datetime) -> Rout
                  lines=context.lines)  # type: ignore[attr-defined]
 
 
+def _decision_values(decision: RouteDecision, context: object,
+                     now: datetime) -> dict[str, object]:
+    """The contact's columns that routing decides."""
+    line = context.lines.get(decision.province_code or "")  # type: ignore[attr-defined]
+    return {
+        "queue": decision.queue, "province_code": decision.province_code,
+        "county_key": decision.county_key, "centre_code": decision.centre_code,
+        "location_source": decision.location.source.value,
+        "approximate": decision.approximate, "offered_to": decision.queue,
+        "next_overflow_at": (now + timedelta(seconds=line.overflow_after_s)
+                             if line is not None else None),
+    }
+
+
 def _apply_decision(contact: Contact, decision: RouteDecision, context: object,
                     now: datetime) -> None:
-    contact.queue = decision.queue
-    contact.province_code = decision.province_code
-    contact.county_key = decision.county_key
-    contact.centre_code = decision.centre_code
-    contact.location_source = decision.location.source.value
-    contact.approximate = decision.approximate
-    contact.offered_to = decision.queue
-    line = context.lines.get(decision.province_code or "")  # type: ignore[attr-defined]
-    contact.next_overflow_at = (
-        now + timedelta(seconds=line.overflow_after_s) if line is not None
-        else None)
+    for column, value in _decision_values(decision, context, now).items():
+        setattr(contact, column, value)
     start = len(contact.trail)
     contact.trail.extend(step_row(start + i, step, now) for i, step in enumerate(decision.trail))
 
 
+def step_values(seq: int, step: TrailStep, now: datetime) -> dict[str, object]:
+    return {"seq": seq, "at": now, "step": step.step, "outcome": step.outcome,
+            "detail_en": step.detail_en, "detail_fa": step.detail_fa,
+            "data": json.dumps(step.data, ensure_ascii=False, default=str)}
+
+
 def step_row(seq: int, step: TrailStep, now: datetime) -> RoutingStep:
-    return RoutingStep(seq=seq, at=now, step=step.step, outcome=step.outcome,
-                       detail_en=step.detail_en, detail_fa=step.detail_fa,
-                       data=json.dumps(step.data, ensure_ascii=False, default=str))
+    return RoutingStep(**step_values(seq, step, now))
+
+
+def _location_values(fix: LocationFix, now: datetime) -> dict[str, object]:
+    return {"source": fix.source.value, "lat": fix.lat, "lon": fix.lon,
+            "radius_m": fix.radius_m, "province_code": fix.province_code, "taken_at": fix.at,
+            "received_at": now, "detail": fix.detail or None}
 
 
 def _location_row(fix: LocationFix, now: datetime) -> ContactLocation:
-    return ContactLocation(source=fix.source.value, lat=fix.lat, lon=fix.lon,
-                           radius_m=fix.radius_m, province_code=fix.province_code,
-                           taken_at=fix.at, received_at=now, detail=fix.detail or None)
+    return ContactLocation(**_location_values(fix, now))
 
 
 def _area_code_fix(caller: str | None) -> list[LocationFix]:
@@ -128,21 +166,26 @@ def _area_code_fix(caller: str | None) -> list[LocationFix]:
     return [LocationFix(LocationSource.area_code, province_code=province, detail=caller or "")]
 
 
-def _recent_aml(session: Session, hashed: str | None, now: datetime) -> list[LocationFix]:
-    """Handset fixes from AML SMS that arrived shortly before the call was offered."""
-    if hashed is None:
-        return []
+def _recent_aml(session: Session, hashes: set[str],
+                now: datetime) -> dict[str, list[LocationFix]]:
+    """Handset fixes from AML SMS that arrived shortly before the calls were offered,
+    by caller hash; one query for any number of callers."""
+    if not hashes:
+        return {}
     from panah.intake.aml import parse_aml
 
-    events = session.scalars(select(InboundEvent).where(
-        InboundEvent.caller_hash == hashed, InboundEvent.kind == "sms.aml",
-        InboundEvent.received_at >= now - AML_WINDOW)).all()
-    fixes = []
-    for event in events:
-        message = parse_aml(json.loads(event.payload)["text"])
-        fix = message.to_fix()
-        if fix.has_point:
-            fixes.append(fix)
+    events = session.connection().execute(
+        select(InboundEvent.caller_hash, InboundEvent.payload).where(
+            InboundEvent.caller_hash.in_(hashes), InboundEvent.kind == "sms.aml",
+            InboundEvent.received_at >= now - AML_WINDOW).order_by(InboundEvent.id))
+    fixes: dict[str, list[LocationFix]] = {}
+    for hashed, payload in events:
+        try:
+            fix = parse_aml(json.loads(payload)["text"]).to_fix()
+        except InvalidInput:
+            continue  # a broken AML text was refused on its own; it must not refuse the call
+        if fix.has_point and hashed is not None:
+            fixes.setdefault(hashed, []).append(fix)
     return fixes
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.clock import Clock
-from panah.core.db import unit_of_work
+from panah.core.db import exclusive, unit_of_work
 from panah.intake.context import load_lines
 from panah.intake.scheduled import TickReport, overflow_due, send_pending_sms
 from panah.integrations.sms import SmsProvider
@@ -21,11 +21,19 @@ from panah.integrations.sms import SmsProvider
 log = logging.getLogger("panah.intake")
 
 
+TIMERS_LOCK_ID = 0x50414E4148_0002  # "the 123 line's timers" among advisory locks
+
+
 def tick(factory: sessionmaker[Session], *, clock: Clock, sms: SmsProvider) -> TickReport:
+    """One round of the timers. Every server process may run it: they take turns (see
+    ``exclusive``), and each turn sees what the one before committed, so a contact
+    overflows once and a text goes out once."""
     now = clock.now()
     with unit_of_work(factory) as session:
+        exclusive(session, TIMERS_LOCK_ID)
         overflowed = overflow_due(session, now=now, lines=load_lines(session))
     with unit_of_work(factory) as session:  # after the contacts' commit: texts go out last
+        exclusive(session, TIMERS_LOCK_ID)
         sent, failed = send_pending_sms(session, provider=sms, now=now)
     return TickReport(overflowed, sent, failed)
 
@@ -48,13 +56,13 @@ def recover(factory: sessionmaker[Session], *, clock: Clock) -> int:
     from panah.intake.context import routing_context
 
     with unit_of_work(factory) as session:
-        pending = [(event_id, kind) for event_id, kind in events.pending_events_with_kind(session)]
+        pending = events.pending_event_ids(session)
         context = routing_context(session) if pending else None
-    for event_id, kind in pending:
-        handler = channels.process_sms if kind.startswith("sms.") else channels.process_call
+    for event_id in pending:
         try:
             events.reprocess(factory, event_id, now=clock.now(),
-                             process=lambda s, e, p, now, h=handler: h(s, e, p, now, context))
+                             process=lambda s, items, now: channels.process_events(
+                                 s, items, now, context))
         except events.RejectedEvent:
             log.warning("event %s refused on recovery; kept with its reason", event_id)
     return len(pending)

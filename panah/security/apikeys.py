@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
@@ -75,33 +75,96 @@ def _invalid_key() -> NotAuthenticated:
     )
 
 
-def resolve_key(session: Session, *, text: str, now: datetime) -> tuple[Actor, ApiKey]:
-    """The actor a presented key stands for; 401 for a malformed, unknown or revoked key."""
+def resolve_key(conn: Connection, *, text: str, now: datetime) -> tuple[Actor, int]:
+    """The actor a presented key stands for, and the key's id; 401 for a malformed,
+    unknown or revoked key or a disabled account.
+
+    One SELECT on a plain connection (every webhook request pays for it); the key's
+    ``last_used_at`` is written at most once a minute. The caller commits.
+    """
     parts = parse_key(text)
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts.prefix))
-    if key is None or not hmac.compare_digest(key.secret_hash, secret_hash(parts.secret)):
+    row = conn.execute(
+        select(ApiKey.id, ApiKey.secret_hash, ApiKey.revoked_at, ApiKey.last_used_at,
+               ApiKey.province_code, User.id.label("user_id"), User.username, User.role,
+               User.is_active)
+        .join(User, User.id == ApiKey.user_id).where(ApiKey.prefix == parts.prefix)
+    ).first()
+    if row is None or not hmac.compare_digest(row.secret_hash, secret_hash(parts.secret)):
         raise _invalid_key()
-    if key.revoked_at is not None:
+    if row.revoked_at is not None:
         raise NotAuthenticated(
             "This API key was revoked. Ask Panah's administrators for a new one.",
             "این کلید API باطل شده است. از مدیران پناه کلید تازه بخواهید.",
         )
-    user = session.get(User, key.user_id)
-    if user is None or not user.is_active or user.role not in KEY_ROLES:
+    if not row.is_active or row.role not in KEY_ROLES:
         raise NotAuthenticated(
             "The agency account of this API key is disabled. Ask Panah's administrators.",
             "حساب سازمانِ این کلید API غیرفعال است. از مدیران پناه بپرسید.",
         )
-    if key.last_used_at is None or now - as_utc(key.last_used_at) >= LAST_USED_RESOLUTION:
-        key.last_used_at = now
+    if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_RESOLUTION:
+        conn.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
     actor = Actor(
-        user_id=user.id,
-        username=user.username,
-        role=Role(user.role),
-        province_code=key.province_code,
-        national=key.province_code is None,
+        user_id=row.user_id,
+        username=row.username,
+        role=Role(row.role),
+        province_code=row.province_code,
+        national=row.province_code is None,
     )
-    return actor, key
+    return actor, row.id
+
+
+KEY_HINT_TTL = timedelta(minutes=1)
+
+
+class KeyHints:
+    """Keys this process has verified lately: presented text → (actor, key id).
+
+    Only a hint, for the webhooks that take every call: they skip the key's own
+    transaction, and the intake writer checks the key again (revoked? account disabled?)
+    in the transaction that stores the event, so revoking still takes effect at once.
+    Only a digest of the key text is held. Thread-safe enough: a lost race costs a lookup.
+    """
+
+    def __init__(self, ttl: timedelta = KEY_HINT_TTL) -> None:
+        self.ttl = ttl
+        self._hints: dict[str, tuple[Actor, int, datetime]] = {}
+
+    def get(self, text: str, now: datetime) -> tuple[Actor, int] | None:
+        hint = self._hints.get(_digest(text))
+        if hint is None or now >= hint[2]:
+            return None
+        return hint[0], hint[1]
+
+    def put(self, text: str, actor: Actor, key_id: int, now: datetime) -> None:
+        if len(self._hints) > 1000:  # a few agencies' keys; never let it grow unbounded
+            self._hints.clear()
+        self._hints[_digest(text)] = (actor, key_id, now + self.ttl)
+
+    def drop(self, text: str) -> None:
+        self._hints.pop(_digest(text), None)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+def still_valid(conn: Connection, key_ids: set[int]) -> set[int]:
+    """Of these keys, the ones not revoked whose account is still an active agency account."""
+    if not key_ids:
+        return set()
+    return set(conn.scalars(
+        select(ApiKey.id).join(User, User.id == ApiKey.user_id).where(
+            ApiKey.id.in_(key_ids), ApiKey.revoked_at.is_(None), User.is_active,
+            User.role.in_([role.value for role in KEY_ROLES]))))
+
+
+def no_longer_valid() -> NotAuthenticated:
+    return NotAuthenticated(
+        "This API key was revoked, or its agency account disabled. Ask Panah's "
+        "administrators for a new one.",
+        "این کلید API باطل یا حساب سازمانِ آن غیرفعال شده است. از مدیران پناه کلید تازه "
+        "بخواهید.",
+    )
 
 
 def create_key(

@@ -9,14 +9,15 @@ makes concurrent appenders wait their turn instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, select, text
+from sqlalchemy import DateTime, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from panah.core.db import Base
+from panah.core.db import Base, exclusive, table_of
 from panah.security.audit import AuditAction, AuditRecord, ChainProblem, seal, verify_chain
 from panah.security.policy import Actor
 
@@ -50,6 +51,17 @@ _COLUMNS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one audit event says; :func:`append_many` seals a run of them in order."""
+
+    actor: Actor | None
+    action: AuditAction
+    subject_type: str
+    subject_id: str
+    reason: str | None = None
+
+
 def append(
     session: Session,
     *,
@@ -60,39 +72,56 @@ def append(
     subject_id: str,
     reason: str | None = None,
     hmac_key: bytes | None = None,
-) -> AuditEvent:
+) -> AuditRecord:
     """Add the next event to the chain inside the caller's transaction.
 
     On PostgreSQL the transaction holds the chain's advisory lock until it ends, so append
     late in a unit of work to keep other appenders waiting briefly.
     """
+    entry = Entry(actor, action, subject_type, subject_id, reason)
+    return append_many(session, now=now, entries=[entry], hmac_key=hmac_key)[0]
+
+
+def append_many(
+    session: Session, *, now: datetime, entries: Sequence[Entry], hmac_key: bytes | None = None
+) -> list[AuditRecord]:
+    """Add several events in order: one lock, one read of the chain's head, one INSERT.
+
+    The intake writer seals a whole batch of new contacts this way; the chain is the same
+    as appending them one by one.
+    """
+    if not entries:
+        return []
     _lock_chain(session)
-    record = seal(
-        _last_record(session),
-        at=now,
-        actor_id=actor.user_id if actor else None,
-        actor_role=actor.role.value if actor else SYSTEM_ROLE,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        reason=reason,
-        hmac_key=hmac_key,
-    )
-    event = AuditEvent(**{column.key: getattr(record, column.key) for column in _COLUMNS})
-    session.add(event)
-    session.flush()
-    return event
+    previous, records = _last_record(session), []
+    for entry in entries:
+        previous = seal(
+            previous,
+            at=now,
+            actor_id=entry.actor.user_id if entry.actor else None,
+            actor_role=entry.actor.role.value if entry.actor else SYSTEM_ROLE,
+            action=entry.action,
+            subject_type=entry.subject_type,
+            subject_id=entry.subject_id,
+            reason=entry.reason,
+            hmac_key=hmac_key,
+        )
+        records.append(previous)
+    # Core, not ORM objects: nothing reads these rows back in the same unit of work.
+    session.connection().execute(table_of(AuditEvent).insert(), [
+        {column.key: getattr(record, column.key) for column in _COLUMNS} for record in records
+    ])
+    return records
 
 
 def _lock_chain(session: Session) -> None:
-    # SQLite needs nothing: panah.core.db begins every transaction with BEGIN IMMEDIATE.
     # FOR UPDATE on the last row would not do: a waiter re-reads the same (old) last row.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": AUDIT_LOCK_ID})
+    exclusive(session, AUDIT_LOCK_ID)
 
 
 def _last_record(session: Session) -> AuditRecord | None:
-    row = session.execute(select(*_COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    last = select(*_COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)
+    row = session.connection().execute(last).first()
     return _record(row) if row else None
 
 

@@ -7,19 +7,19 @@ a 2xx means the event survives a crash; the same event id twice creates nothing 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
-from panah.core.errors import NotFound
-from panah.geo.service import latest_import_id
+from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
 from panah.intake import channels, events
-from panah.intake.context import RoutingContext, routing_context
+from panah.intake.context import ContextCache, RoutingContext
 from panah.intake.model import RiskLevel
 from panah.intake.orm import Contact
 from panah.intake.phones import to_e164
@@ -34,30 +34,37 @@ from panah.intake.schemas import (
     TrailStepPublic,
 )
 from panah.intake.service import caller_hash, take, waiting_for
+from panah.intake.writer import IntakeWriter
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.web.access import contact_access
-from panah.web.deps import get_clock, require
+from panah.web.deps import get_clock, ingest_actor, presented_api_key, require
 
 router = APIRouter(prefix="/api", tags=["123 line"])
-Ingest = Annotated[Actor, Depends(require(Permission.ingest_events))]
+# Webhooks: a key verified lately is not looked up again; the writer checks it as it stores.
+Ingest = Annotated[Actor, Depends(require(Permission.ingest_events, actor_of=ingest_actor))]
 Answer = Annotated[Actor, Depends(require(Permission.answer_contacts))]
 ContactAccess = Annotated[int, Depends(contact_access(Permission.answer_contacts))]
 
 
 def intake_context(request: Request, session: Session) -> RoutingContext:
-    """The routing inputs, rebuilt when new boundaries are imported.
+    """The routing inputs, rebuilt when new boundaries are imported (see ContextCache)."""
+    cache: ContextCache = request.app.state.intake_context
+    return cache.get(session)
 
-    Webhooks call it inside the transaction that processes the event: a separate one per
-    request would cost a round of BEGIN/COMMIT (on SQLite, the write lock) for one SELECT.
-    """
-    import_id = latest_import_id(session)
-    cached: tuple[int | None, RoutingContext] | None = getattr(
-        request.app.state, "intake_context", None)
-    if cached is None or cached[0] != import_id:
-        cached = (import_id, routing_context(session))
-        request.app.state.intake_context = cached
-    return cached[1]
+
+def intake_writer(app: FastAPI) -> IntakeWriter:
+    """The process's writer: the webhooks' events are stored and processed in batches."""
+    cache: ContextCache = app.state.intake_context
+    writer: IntakeWriter = app.state.intake_writer
+    return writer if writer is not None else _new_writer(app, cache)
+
+
+def _new_writer(app: FastAPI, cache: ContextCache) -> IntakeWriter:
+    app.state.intake_writer = IntakeWriter(
+        app.state.session_factory, app.state.clock,
+        process=lambda s, items, now: channels.process_events(s, items, now, cache.get(s)))
+    return app.state.intake_writer  # type: ignore[no-any-return]
 
 
 def _receipt(receipt: events.Receipt) -> EventReceipt:
@@ -67,35 +74,39 @@ def _receipt(receipt: events.Receipt) -> EventReceipt:
                         contact_id=receipt.contact_id, duplicate=receipt.duplicate)
 
 
-def _from_dict(error: dict[str, object]) -> events.InvalidInput:
+def _from_dict(error: dict[str, object]) -> InvalidInput:
     details = error.get("details") or {}
-    return events.InvalidInput(str(error.get("message", "")), str(error.get("message_fa", "")),
+    return InvalidInput(str(error.get("message", "")), str(error.get("message_fa", "")),
                                **(details if isinstance(details, dict) else {}))
 
 
 @router.post("/telephony/events", response_model=EventReceipt)
-def telephony_event(request: Request, body: TelephonyEvent, actor: Ingest) -> EventReceipt:
+async def telephony_event(request: Request, body: TelephonyEvent, actor: Ingest) -> EventReceipt:
     """A PBX adapter reports a call offered, answered or ended. Stored before answering."""
     hashed = caller_hash(to_e164(body.caller)) if body.caller else None
-    receipt = events.receive(
-        request.app.state.session_factory, source=f"telephony:{actor.user_id}",
-        key=body.event_id, kind=body.kind, payload=body.model_dump(mode="json"),
-        caller_hash=hashed, now=get_clock(request).now(),
-        process=lambda s, e, p, now: channels.process_call(
-            s, e, p, now, intake_context(request, s)))
-    return _receipt(receipt)
+    return await _received(request, events.Inbound(
+        source=f"telephony:{actor.user_id}", key=body.event_id, kind=body.kind,
+        payload=body.model_dump(mode="json"), caller_hash=hashed,
+        received_at=get_clock(request).now(), key_id=request.state.api_key))
 
 
 @router.post("/sms/inbound", response_model=EventReceipt)
-def sms_inbound(request: Request, body: SmsIn, actor: Ingest) -> EventReceipt:
+async def sms_inbound(request: Request, body: SmsIn, actor: Ingest) -> EventReceipt:
     """The SMS gateway delivers a text; Advanced Mobile Location messages locate the caller."""
     kind = "sms.aml" if channels.is_aml(body.text) else "sms.text"
-    receipt = events.receive(
-        request.app.state.session_factory, source=f"sms:{actor.user_id}",
-        key=body.message_id, kind=kind, payload=body.model_dump(mode="json"),
-        caller_hash=caller_hash(to_e164(body.sender)), now=get_clock(request).now(),
-        process=lambda s, e, p, now: channels.process_sms(
-            s, e, p, now, intake_context(request, s)))
+    return await _received(request, events.Inbound(
+        source=f"sms:{actor.user_id}", key=body.message_id, kind=kind,
+        payload=body.model_dump(mode="json"), caller_hash=caller_hash(to_e164(body.sender)),
+        received_at=get_clock(request).now(), key_id=request.state.api_key))
+
+
+async def _received(request: Request, item: events.Inbound) -> EventReceipt:
+    """Hand the event to the writer and wait until it is committed and processed."""
+    try:
+        receipt = await asyncio.wrap_future(intake_writer(request.app).submit(item))
+    except NotAuthenticated:  # revoked since this process last saw the key
+        request.app.state.key_hints.drop(presented_api_key(request) or "")
+        raise
     return _receipt(receipt)
 
 

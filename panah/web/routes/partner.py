@@ -27,7 +27,8 @@ class WhoAmIPublic(BaseModel):
 @router.get("/whoami", response_model=WhoAmIPublic)
 def whoami(request: Request, actor: Partner, db: DbSession) -> WhoAmIPublic:
     """The agency behind this key and the area its key reaches."""
-    key: ApiKey | None = getattr(request.state, "api_key", None)
+    key_id: int | None = getattr(request.state, "api_key", None)
+    key = db.get(ApiKey, key_id) if key_id is not None else None
     user = db.get_one(User, actor.user_id)
     return WhoAmIPublic(
         username=actor.username,

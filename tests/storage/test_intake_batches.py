@@ -1,0 +1,211 @@
+"""Inbound events in batches (group commit) on every backend: what a batch stores, what
+each sender hears, and that nothing is lost when processing fails half-way."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from panah.core.clock import FrozenClock
+from panah.core.db import insert_rows, make_engine, make_session_factory, table_of, unit_of_work
+from panah.core.errors import NotAuthenticated
+from panah.core.migrate import upgrade
+from panah.demo import load_demo
+from panah.geo.service import load_reference
+from panah.intake import channels
+from panah.intake.context import ContextCache
+from panah.intake.events import Inbound, Receipt, RejectedEvent, receive_many
+from panah.intake.orm import Contact, InboundEvent
+from panah.intake.service import caller_hash
+from panah.intake.ticker import recover
+from panah.intake.writer import IntakeWriter
+from panah.security.apikeys import create_key
+from panah.security.audit import AuditAction
+from panah.security.audit_orm import AuditEvent, Entry, append, append_many, verify
+from panah.security.orm import ApiKey, User
+from panah.security.sessions import actor_of
+
+NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
+CHALUS = {"lat": 36.6550, "lon": 51.4205, "radius_m": 25}
+MINE = Contact.external_id.not_like("demo-%")  # not the demo's contacts
+
+
+@dataclass
+class Line:
+    factory: sessionmaker[Session]
+    cache: ContextCache
+    key_id: int
+
+    def process(self, session: Session, items: Sequence[tuple[str, dict[str, Any]]],
+                now: datetime) -> list[int | None]:
+        return channels.process_events(session, items, now, self.cache.get(session))
+
+    def count(self, model: type, *where: object) -> int:
+        with unit_of_work(self.factory) as session:
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def line(empty_database_url: str) -> Iterator[Line]:
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        load_reference(session)
+        load_demo(session, now=NOW, password="pw")
+    with unit_of_work(factory) as session:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        assert admin is not None
+        key, _ = create_key(session, actor=actor_of(admin), username="integration",
+                            label="PBX", province_code=None, now=NOW)
+        key_id = key.id
+    yield Line(factory, ContextCache(), key_id)
+    engine.dispose()
+
+
+def call(kind: str, call_id: str, *, key: str | None = None, key_id: int | None = None,
+         **extra: object) -> Inbound:
+    payload = {"event_id": key or f"{call_id}-{kind}", "kind": kind, "call_id": call_id,
+               "caller": "+989121112222", "called": "123", **extra}
+    return Inbound("telephony:1", str(payload["event_id"]), kind, payload,
+                   caller_hash("+989121112222"), NOW, key_id)
+
+
+def test_a_mixed_batch_answers_each_sender_and_one_bad_event_spoils_nothing(
+    line: Line,
+) -> None:
+    items = [
+        call("call.offered", "c1", location=CHALUS),
+        call("call.offered", "c2"),
+        call("call.offered", "c1", location=CHALUS),  # the same event again, same batch
+        call("call.answered", "c1"),  # answers the call offered two lines above
+        call("call.ended", "ghost"),  # no such call: refused, and kept with its reason
+        call("call.offered", "c3"),
+    ]
+    outcomes = receive_many(line.factory, items, now=NOW, process=line.process)
+
+    c1, c2, again, answered, ghost, c3 = outcomes
+    assert isinstance(c1, Receipt) and isinstance(c2, Receipt) and isinstance(c3, Receipt)
+    assert (c1.status, c1.duplicate) == ("processed", False)
+    assert isinstance(again, Receipt)
+    assert (again.event_id, again.contact_id, again.duplicate) == (c1.event_id, c1.contact_id, True)
+    assert isinstance(answered, Receipt) and answered.contact_id == c1.contact_id
+    assert isinstance(ghost, RejectedEvent) and ghost.details["call_id"] == "ghost"
+    assert len({c1.contact_id, c2.contact_id, c3.contact_id}) == 3
+    with unit_of_work(line.factory) as session:
+        states = dict(session.execute(select(Contact.external_id, Contact.state).where(MINE)).all())
+        assert states == {"c1": "answered", "c2": "queued", "c3": "queued"}
+        assert session.get_one(Contact, c1.contact_id).province_code == "IR-02"
+        kept = dict(session.execute(select(InboundEvent.key, InboundEvent.status)).all())
+    assert kept == {"c1-call.offered": "processed", "c2-call.offered": "processed",
+                    "c1-call.answered": "processed", "ghost-call.ended": "rejected",
+                    "c3-call.offered": "processed"}
+    with unit_of_work(line.factory) as session:
+        assert verify(session) == []
+        audited = set(session.scalars(select(AuditEvent.subject_id).where(
+            AuditEvent.subject_type == "contact", AuditEvent.action == "create")))
+    assert {str(r.contact_id) for r in (c1, c2, c3)} <= audited
+
+
+def test_a_second_batch_with_the_same_events_creates_nothing(line: Line) -> None:
+    items = [call("call.offered", "c1"), call("call.offered", "c2")]
+    first = receive_many(line.factory, items, now=NOW, process=line.process)
+    second = receive_many(line.factory, items, now=NOW, process=line.process)
+    assert [r.contact_id for r in first] == [r.contact_id for r in second]  # type: ignore[union-attr]
+    assert all(r.duplicate for r in second)  # type: ignore[union-attr]
+    assert line.count(Contact, MINE) == 2 and line.count(InboundEvent) == 2
+
+
+def test_a_failure_while_processing_keeps_the_events_for_recovery(line: Line) -> None:
+    def broken(*_: object) -> list[int | None]:
+        raise RuntimeError("a bug in processing")
+
+    items = [call("call.offered", "c1", location=CHALUS), call("call.offered", "c2")]
+    outcomes = receive_many(line.factory, items, now=NOW, process=broken)
+    assert all(isinstance(o, RuntimeError) for o in outcomes)  # each sender hears of it
+    assert line.count(InboundEvent, InboundEvent.status == "received") == 2
+    assert line.count(Contact, MINE) == 0  # nothing half-made
+
+    assert recover(line.factory, clock=FrozenClock(NOW)) == 2
+    assert line.count(InboundEvent, InboundEvent.status == "processed") == 2
+    assert line.count(Contact, MINE) == 2
+
+
+def test_an_event_whose_key_was_revoked_meanwhile_is_refused_and_not_stored(
+    line: Line,
+) -> None:
+    with unit_of_work(line.factory) as session:
+        session.execute(update(ApiKey).values(revoked_at=NOW))
+    outcomes = receive_many(
+        line.factory, [call("call.offered", "c1", key_id=line.key_id), call("call.offered", "c2")],
+        now=NOW, process=line.process)
+    assert isinstance(outcomes[0], NotAuthenticated)
+    assert isinstance(outcomes[1], Receipt)  # an event with no key (the AGI's) goes on
+    assert line.count(InboundEvent) == 1 and line.count(Contact, MINE) == 1
+
+
+def test_the_writer_batches_what_waits_and_answers_each_future(line: Line) -> None:
+    gate, started = threading.Event(), threading.Event()
+
+    def held(session: Session, items: Sequence[tuple[str, dict[str, Any]]],
+             now: datetime) -> list[int | None]:
+        started.set()
+        gate.wait(10)  # the first batch is being written while the others arrive
+        return line.process(session, items, now)
+
+    writer = IntakeWriter(line.factory, FrozenClock(NOW), held, idle_s=0.5)
+    first = writer.submit(call("call.offered", "c0"))
+    assert started.wait(10)
+    rest = [writer.submit(call("call.offered", f"c{i}")) for i in range(1, 6)]
+    gate.set()
+    receipts = [f.result(timeout=20) for f in (first, *rest)]
+
+    assert (writer.batches, writer.largest_batch) == (2, 5)
+    assert len({r.contact_id for r in receipts}) == 6
+    with unit_of_work(line.factory) as session:
+        by_call = dict(session.execute(select(Contact.external_id, Contact.id).where(MINE)).all())
+    assert [r.contact_id for r in receipts] == [by_call[f"c{i}"] for i in range(6)]
+
+
+def test_a_batch_that_cannot_be_stored_answers_every_sender_with_the_error() -> None:
+    engine = make_engine("sqlite://")  # an empty database: not even the inbound_event table
+    factory = make_session_factory(engine)
+    writer = IntakeWriter(factory, FrozenClock(NOW), lambda *_: [], idle_s=0.5)
+    futures = [writer.submit(call("call.offered", f"c{i}")) for i in range(3)]
+    for future in futures:
+        with pytest.raises(Exception, match="inbound_event"):
+            future.result(timeout=20)
+    engine.dispose()
+
+
+def test_rows_come_back_with_their_ids_in_order(line: Line) -> None:
+    rows = [{"channel": "walk_in", "external_id": f"w{i}", "state": "queued", "version": 1,
+             "queue": "national", "offered_at": NOW, "offered_to": "national",
+             "risk": "medium", "language": "fa", "wants_woman": False,
+             "location_source": "unknown", "approximate": True} for i in range(5)]
+    with unit_of_work(line.factory) as session:
+        ids = insert_rows(session, table_of(Contact), rows)
+    with unit_of_work(line.factory) as session:
+        stored = dict(session.execute(select(Contact.id, Contact.external_id).where(MINE)).all())
+    assert [stored[i] for i in ids] == [f"w{i}" for i in range(5)]
+
+
+def test_appending_several_audit_events_at_once_makes_the_same_chain(line: Line) -> None:
+    entries = [Entry(None, AuditAction.create, "contact", str(i), "voice") for i in range(4)]
+    with unit_of_work(line.factory) as session:
+        together = append_many(session, now=NOW, entries=entries)
+        session.rollback()
+    with unit_of_work(line.factory) as session:
+        one_by_one = [append(session, now=NOW, actor=e.actor, action=e.action,
+                             subject_type=e.subject_type, subject_id=e.subject_id,
+                             reason=e.reason) for e in entries]
+    assert [r.hash for r in together] == [r.hash for r in one_by_one]
+    with unit_of_work(line.factory) as session:
+        assert verify(session) == []
