@@ -1,21 +1,22 @@
 """Intake benchmark: calls offered to the 123 line through the real HTTP API.
 
-    .venv/bin/python bench/bench_intake.py [--n 3000] [--concurrency 16] [--rate 300]
-        [--workers 1] [--backend sqlite|postgresql|both] [--markdown]
+    .venv/bin/python bench/bench_intake.py [--n 3000] [--concurrency 16] [--rate 150 300]
+        [--workers 2] [--backend sqlite|postgresql|both] [--markdown]
 
 For each backend: a fresh database (SQLite in a temporary folder; PostgreSQL a new
 ``panah_bench_<pid>`` database on 127.0.0.1:5432 as user postgres, dropped afterwards),
 migrated, with the reference geography, the OSM boundaries when ``../shared/data`` has
 them, the demo and an API key for the "integration" account. The app is served by uvicorn
 in a separate process (production settings, timers off, no access log) and driven from
-this process by threads, each with its own keep-alive ``http.client`` connection, sending
-``call.offered`` events with points around the 31 provincial capitals (fixed seed).
+this process by one asyncio event loop over keep-alive connections (a thread per
+connection cost more CPU than the server's own work, and woke up late under load),
+sending ``call.offered`` events with points around the 31 provincial capitals (fixed seed).
 
-Two phases per backend, ``--n`` calls each, after a warm-up:
+Phases per backend, ``--n`` calls each, after a warm-up:
 - *closed loop*: ``--concurrency`` connections send as fast as answers come back; gives
   the most contacts/s (latency then follows from Little's law: concurrency / rate);
-- *paced*: calls offered at ``--rate`` per second (open loop, 64 connections); latency is
-  counted from when each call was due, so a server that falls behind shows it.
+- *paced*: calls offered at each ``--rate`` per second (open loop, 64 connections);
+  latency is counted from when each call was due, so a server that falls behind shows it.
 
 If PostgreSQL cannot be reached, SQLite is measured and the report says why PostgreSQL
 was skipped. ``--markdown`` prints the "Intake (123 line)" section of docs/benchmarks.md.
@@ -24,6 +25,7 @@ was skipped. ``--markdown`` prints the "Intake (123 line)" section of docs/bench
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -35,7 +37,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -326,40 +327,50 @@ class Load:
     errors: list[str] = field(default_factory=list)
 
     def run(self) -> float:
+        import uvloop
+
         self.latencies = [0.0] * len(self.bodies)
-        self._cursor, self._lock = iter(range(len(self.bodies))), threading.Lock()
-        threads = [threading.Thread(target=self._worker, daemon=True)
-                   for _ in range(self.connections)]
+        return uvloop.run(self._all())
+
+    async def _all(self) -> float:
+        self._cursor = iter(range(len(self.bodies)))  # shared: each index is sent once
         self._start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        await asyncio.gather(*(self._connection() for _ in range(self.connections)))
         return time.perf_counter() - self._start
 
-    def _worker(self) -> None:
-        headers = {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"}
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        while (i := self._next()) is not None:
+    async def _connection(self) -> None:
+        head = ("POST /api/telephony/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {self.key}\r\nContent-Type: application/json\r\n"
+                "Content-Length: ").encode()
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        for i in self._cursor:
             due = self._start + i / self.rate if self.rate else time.perf_counter()
-            time.sleep(max(0.0, due - time.perf_counter()))
+            if (delay := due - time.perf_counter()) > 0:
+                await asyncio.sleep(delay)
+            body = self.bodies[i]
             try:
-                conn.request("POST", "/api/telephony/events", self.bodies[i], headers)
-                response = conn.getresponse()
-                answer = response.read()
-                if response.status != 200:
-                    self.errors.append(f"{response.status}: {answer[:200]!r}")
-            except (OSError, http.client.HTTPException) as problem:
+                writer.write(head + str(len(body)).encode() + b"\r\n\r\n" + body)
+                status, answer = await _response(reader)
+                if status != 200:
+                    self.errors.append(f"{status}: {answer[:200]!r}")
+            except (OSError, asyncio.IncompleteReadError, ValueError) as problem:
                 self.errors.append(repr(problem))
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
             self.latencies[i] = (time.perf_counter() - due) * 1000
             self.tick()
-        conn.close()
+        writer.close()
 
-    def _next(self) -> int | None:
-        with self._lock:
-            return next(self._cursor, None)
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """Status and body of one HTTP/1.1 answer (the server always sends Content-Length)."""
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
 
 
 def measured(name: str, load: Load, server_pid: int, url: str) -> Phase:
@@ -383,8 +394,7 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, progress: Progr
     key = prepare(url, keys, boundaries=result.boundaries)
     rng, prefix = random.Random(SEED), f"bench-{os.getpid()}-"
     plan = [(f"closed loop, {args.concurrency} connections", args.concurrency, None)]
-    if args.rate:
-        plan.append((f"paced at {args.rate:g}/s", PACED_CONNECTIONS, args.rate))
+    plan += [(f"paced at {rate:g}/s", PACED_CONNECTIONS, rate) for rate in args.rate if rate]
     with serve(url, keys, args.workers) as (port, pid):
         Load(port, key, offered_events(WARM_UP, f"{prefix}warm-", rng), args.concurrency,
              tick=ticker(progress, f"{name}: warm-up", WARM_UP)).run()
@@ -437,9 +447,9 @@ def markdown(report: Report) -> str:
              f"Machine: {machine(report)}  ", f"Command: `{command_line()}`  ",
              f"Server: `uvicorn --factory panah.main:create_app --workers {workers}` in its own "
              "process (uvloop, httptools, production settings, timers off, no access log). "
-             "Client: this script on the same machine, one keep-alive `http.client` connection "
-             f"per thread. {report.args.n:,} `call.offered` events per phase, mobile callers "
-             f"around the 31 capitals, after {WARM_UP} warm-up calls.", "",
+             "Client: this script on the same machine, one asyncio event loop (uvloop) over "
+             f"keep-alive connections. {report.args.n:,} `call.offered` events per phase, "
+             f"mobile callers around the 31 capitals, after {WARM_UP} warm-up calls.", "",
              HEADER, "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in report.results:
         for ph in r.phases:
@@ -468,7 +478,7 @@ def verdict_lines(report: Report) -> list[str]:
         lines.append("- Target on PostgreSQL: not measured (PostgreSQL skipped).")
     if pg is not None:
         best = max(ph.rate for ph in pg.phases)
-        paced = next((ph for ph in pg.phases if ph.name.startswith("paced")), None)
+        paced = next((ph for ph in pg.phases if ph.name == f"paced at {TARGET_RATE:g}/s"), None)
         met = (best >= TARGET_RATE and paced is not None and not paced.errors
                and paced.rate >= 0.98 * TARGET_RATE and paced.p(99) < TARGET_P99_MS)
         detail = f"at most {best:,.0f} contacts/s"
@@ -507,9 +517,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=3000, help="calls offered per phase")
     parser.add_argument("--concurrency", type=int, default=16,
                         help="connections of the closed-loop phase")
-    parser.add_argument("--rate", type=float, default=TARGET_RATE,
-                        help="calls per second of the paced phase (0: no paced phase)")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--rate", type=float, nargs="*", default=[150.0, TARGET_RATE],
+                        help="calls per second of each paced phase (none: no paced phase)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="uvicorn worker processes (default: one per core of this machine)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--markdown", action="store_true", help="print for docs/benchmarks.md")
     return parser.parse_args()

@@ -97,6 +97,9 @@ def table_of(model: type[Base]) -> Table:
     return table
 
 
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+
+
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` into a table with an integer ``id``; their new ids, in order.
 
@@ -108,9 +111,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.connection().scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                 "FROM generate_series(1, :n)"), {"table": table.name, "n": len(rows)}))
+        ids = list(session.connection().scalars(_NEXT_IDS, {"table": table.name, "n": len(rows)}))
         session.connection().execute(table.insert(),
                         [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
         return [int(i) for i in ids]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput
@@ -58,11 +58,10 @@ def _offer_calls(session: Session, payloads: Sequence[dict[str, Any]], now: date
                  context: object) -> list[int | None]:
     if not payloads:
         return []
-    earlier = select(Contact.external_id, Contact.id).where(
-        Contact.channel == Channel.voice.value,
-        Contact.external_id.in_({p["call_id"] for p in payloads}))
+    call_ids = list({p["call_id"] for p in payloads})
     known: dict[str | None, int] = {
-        call_id: contact_id for call_id, contact_id in session.connection().execute(earlier)}
+        call_id: contact_id for call_id, contact_id
+        in session.connection().execute(_CALLS_SEEN, {"call_ids": call_ids})}
     news: dict[str, NewContact] = {}
     for payload in payloads:
         call_id = payload["call_id"]
@@ -74,6 +73,12 @@ def _offer_calls(session: Session, payloads: Sequence[dict[str, Any]], now: date
     opened = open_contacts(session, news=list(news.values()), context=context, now=now)
     known.update(zip(news, opened, strict=True))
     return [known[p["call_id"]] for p in payloads]
+
+
+# Built once: asked for every batch of offered calls.
+_CALLS_SEEN = select(Contact.external_id, Contact.id).where(
+    Contact.channel == Channel.voice.value,
+    Contact.external_id.in_(bindparam("call_ids", expanding=True)))
 
 
 def _call_progress(session: Session, payload: dict[str, Any], now: datetime) -> int:

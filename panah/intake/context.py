@@ -8,6 +8,7 @@ context once (per request, per PBX connection, per simulation run) and pass its 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -75,16 +76,23 @@ class ContextCache:
     """One routing context per process, rebuilt when new boundaries are imported.
 
     Asked inside the transaction that uses it: a separate one per request would cost a
-    round of BEGIN/COMMIT (on SQLite, the write lock) for one SELECT.
+    round of BEGIN/COMMIT (on SQLite, the write lock) for one SELECT. Whether boundaries
+    were imported is asked at most every ``recheck_s`` seconds: an import is a rare act
+    of an administrator, and the intake writer should not pay a query per batch for it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, recheck_s: float = 1.0) -> None:
+        self.recheck_s = recheck_s
         self._lock = threading.Lock()
         self._cached: tuple[int | None, RoutingContext] | None = None
+        self._checked = -float("inf")
 
     def get(self, session: Session) -> RoutingContext:
-        import_id = latest_import_id(session)
         with self._lock:
+            if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:
+                return self._cached[1]
+            import_id = latest_import_id(session)
             if self._cached is None or self._cached[0] != import_id:
                 self._cached = (import_id, routing_context(session))
+            self._checked = time.monotonic()
             return self._cached[1]

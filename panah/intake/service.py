@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from panah.core.db import insert_rows, table_of
@@ -103,13 +103,17 @@ def open_contacts(session: Session, *, news: Sequence[NewContact], context: obje
     steps = [{**step_values(seq, step, now), "contact_id": contact_id}
              for contact_id, trail in zip(ids, trails, strict=True)
              for seq, step in enumerate(trail)]
-    for table, rows in ((ContactLocation, locations), (RoutingStep, steps)):
+    for insert, rows in ((_INSERT_LOCATION, locations), (_INSERT_STEP, steps)):
         if rows:  # Core executemany: one pipelined statement, no ids to read back
-            session.connection().execute(table_of(table).insert(), rows)
+            session.connection().execute(insert, rows)
     append_many(session, now=now, entries=[
         Entry(actor, AuditAction.create, "contact", str(contact_id), new.channel.value)
         for contact_id, new in zip(ids, news, strict=True)])
     return ids
+
+
+_INSERT_LOCATION = table_of(ContactLocation).insert()
+_INSERT_STEP = table_of(RoutingStep).insert()
 
 
 def _route(fixes: Sequence[LocationFix], context: object, now: datetime) -> RouteDecision:
@@ -175,9 +179,7 @@ def _recent_aml(session: Session, hashes: set[str],
     from panah.intake.aml import parse_aml
 
     events = session.connection().execute(
-        select(InboundEvent.caller_hash, InboundEvent.payload).where(
-            InboundEvent.caller_hash.in_(hashes), InboundEvent.kind == "sms.aml",
-            InboundEvent.received_at >= now - AML_WINDOW).order_by(InboundEvent.id))
+        _RECENT_AML, {"hashes": list(hashes), "since": now - AML_WINDOW})
     fixes: dict[str, list[LocationFix]] = {}
     for hashed, payload in events:
         try:
@@ -187,6 +189,13 @@ def _recent_aml(session: Session, hashes: set[str],
         if fix.has_point and hashed is not None:
             fixes.setdefault(hashed, []).append(fix)
     return fixes
+
+
+# Built once: the intake writer asks it for every batch of offered calls.
+_RECENT_AML = select(InboundEvent.caller_hash, InboundEvent.payload).where(
+    InboundEvent.caller_hash.in_(bindparam("hashes", expanding=True)),
+    InboundEvent.kind == "sms.aml", InboundEvent.received_at >= bindparam("since"),
+).order_by(InboundEvent.id)
 
 
 def add_location(session: Session, *, contact: Contact, fix: LocationFix, context: object,

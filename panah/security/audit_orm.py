@@ -108,7 +108,7 @@ def append_many(
         )
         records.append(previous)
     # Core, not ORM objects: nothing reads these rows back in the same unit of work.
-    session.connection().execute(table_of(AuditEvent).insert(), [
+    session.connection().execute(_INSERT, [
         {column.key: getattr(record, column.key) for column in _COLUMNS} for record in records
     ])
     return records
@@ -120,9 +120,12 @@ def _lock_chain(session: Session) -> None:
 
 
 def _last_record(session: Session) -> AuditRecord | None:
-    last = select(*_COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)
-    row = session.connection().execute(last).first()
+    row = session.connection().execute(_LAST).first()
     return _record(row) if row else None
+
+
+_LAST = select(*_COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)
+_INSERT = table_of(AuditEvent).insert()
 
 
 def _record(row: Any) -> AuditRecord:  # a Row of _COLUMNS; its generic form differs in 2.0 and 2.1

@@ -189,20 +189,32 @@ def test_overflow_offers_the_backups_then_the_national_pool(
     assert timedelta(seconds=contact["waited_s"]) == timedelta(seconds=41)
 
 
-def test_an_event_stored_before_a_crash_is_processed_on_recovery(
+def test_an_event_whose_processing_failed_is_kept_and_processed_on_recovery(
     app: FastAPI, database_url: str, clock: FrozenClock
 ) -> None:
-    """Stored, committed, then the process died: recovery makes its contact."""
+    """Processing failed (a bug): the sender hears of it, the event stays stored, and
+    recovery makes its contact. A process killed mid-batch commits nothing and answers
+    nothing, so its senders send again."""
     from panah.intake import events
     from panah.intake.ticker import recover
 
     def crash(*_: object) -> int:
         raise SystemExit("the server died here")
 
-    with pytest.raises(SystemExit):
+    def bug(*_: object) -> int:
+        raise RuntimeError("a bug in processing")
+
+    def receive(process: Callable[..., int]) -> None:
         events.receive(app.state.session_factory, source="telephony:1", key="c9-offered",
                        kind="call.offered", payload=offered("c9", location=CHALUS),
-                       caller_hash=None, now=clock.now(), process=crash)
+                       caller_hash=None, now=clock.now(), process=process)
+
+    with pytest.raises(SystemExit):
+        receive(crash)
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT count(*) FROM inbound_event").fetchone() == (0,)
+    with pytest.raises(RuntimeError):
+        receive(bug)
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
         assert db.execute("SELECT status FROM inbound_event WHERE key='c9-offered'"
                           ).fetchone() == ("received",)
