@@ -395,7 +395,10 @@ def bench_backend(name: str, url: str, args: argparse.Namespace, progress: Progr
     rng, prefix = random.Random(SEED), f"bench-{os.getpid()}-"
     plan = [(f"closed loop, {args.concurrency} connections", args.concurrency, None)]
     plan += [(f"paced at {rate:g}/s", PACED_CONNECTIONS, rate) for rate in args.rate if rate]
-    with serve(url, keys, args.workers) as (port, pid):
+    # Several processes need PostgreSQL (`panah serve` refuses them on SQLite: live chat
+    # would not cross processes), so SQLite is measured as it is run, with one.
+    workers = args.workers if name == "postgresql" else 1
+    with serve(url, keys, workers) as (port, pid):
         Load(port, key, offered_events(WARM_UP, f"{prefix}warm-", rng), args.concurrency,
              tick=ticker(progress, f"{name}: warm-up", WARM_UP)).run()
         for phase, (label, connections, rate) in enumerate(plan):
@@ -445,7 +448,8 @@ def markdown(report: Report) -> str:
     workers = report.args.workers
     lines = ["## Intake (123 line)", "",
              f"Machine: {machine(report)}  ", f"Command: `{command_line()}`  ",
-             f"Server: `uvicorn --factory panah.main:create_app --workers {workers}` in its own "
+             f"Server: `uvicorn --factory panah.main:create_app --workers {workers}` "
+             "(PostgreSQL; `--workers 1` on SQLite, as `panah serve` runs it) in its own "
              "process (uvloop, httptools, production settings, timers off, no access log). "
              "Client: this script on the same machine, one asyncio event loop (uvloop) over "
              f"keep-alive connections. {report.args.n:,} `call.offered` events per phase, "

@@ -48,6 +48,9 @@ def _settings(*, keys: bool = True) -> Settings:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (PANAH_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (PANAH_PORT, default 8123).")] = None,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Server processes; more than one needs PostgreSQL. One per core carries "
+        "the most calls (docs/benchmarks.md).")] = 1,
 ) -> None:
     """Serve the web application and API."""
     import uvicorn
@@ -56,7 +59,19 @@ def serve(
 
     settings = _settings()
     bind_host, bind_port = host or settings.host, port or settings.port
+    if workers > 1 and not settings.database_url.startswith("postgresql"):
+        console.print(
+            "[red]Several worker processes need PostgreSQL (PANAH_DATABASE_URL=postgresql+"
+            "psycopg://…): on SQLite a chat message would not reach a page that another "
+            "process serves. Run with --workers 1.\n"
+            "چند فرایند کارگر به PostgreSQL نیاز دارد: با SQLite پیام گفت‌وگو به صفحه‌ای که "
+            "فرایند دیگری می‌گرداند نمی‌رسد. با --workers 1 اجرا کنید.[/red]")
+        raise typer.Exit(2)
     console.print(f"Panah on http://{bind_host}:{bind_port}  (API: /docs, /openapi.json)")
+    if workers > 1:  # each process builds its own app from the same settings (environment)
+        uvicorn.run("panah.main:create_app", factory=True, host=bind_host, port=bind_port,
+                    workers=workers, log_level="info")
+        return
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 

@@ -29,8 +29,14 @@ WEB = Path(__file__).resolve().parent / "web"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the 123 line's timer loop with the server (``PANAH_TIMERS``), stop it after."""
-    task = None
+    """Start the 123 line's timer loop with the server (``PANAH_TIMERS``) and, on
+    PostgreSQL, the chat listener that joins this process to the others; stop both after."""
+    task = listener = None
+    if app.state.engine.dialect.name == "postgresql":
+        from panah.intake.chat import ChatListener
+
+        listener = ChatListener(app.state.settings.database_url, app.state.chat_hub,
+                                app.state.session_factory, asyncio.get_running_loop()).start()
     if app.state.settings.timers:
         from panah.intake.ticker import recover, run_forever, tick
 
@@ -41,6 +47,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        if listener is not None:
+            await asyncio.to_thread(listener.stop)
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -2,28 +2,40 @@
 
 Messages are stored (encrypted) before they are pushed; the hub only pushes what the
 database already holds, so a reconnecting page replays its history from the store.
-The hub is per process: a deployment with several server processes needs a shared
-channel (PostgreSQL LISTEN/NOTIFY or Redis) behind the same two methods.
+
+The hub pushes to the sockets open in its own process. With several server processes
+(PostgreSQL), storing a message also sends ``NOTIFY panah_chat`` in the same transaction
+(so it is heard only once the message is committed) carrying ids, never the text; each
+process's :class:`ChatListener` hears the other processes' messages, reads them from
+the database and pushes them to its own sockets.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
 from panah.intake.model import Channel, ContactState
 from panah.intake.orm import ChatMessage, Contact
 
+log = logging.getLogger("panah.intake")
 MAX_TEXT = 2000
+CHANNEL = "panah_chat"
+ORIGIN = secrets.token_hex(6)  # this server process, to skip its own announcements
 
 
 def new_visitor_token() -> tuple[str, str]:
@@ -62,6 +74,9 @@ def post(session: Session, *, contact: Contact, sender: str, text: str, now: dat
                           text=clean_text(text))
     session.add(message)
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":  # delivered when this commits
+        session.execute(sql("SELECT pg_notify(:channel, :payload)"), {
+            "channel": CHANNEL, "payload": f"{ORIGIN}:{contact.id}:{message.id}"})
     return message
 
 
@@ -111,3 +126,62 @@ class ChatHub:
                 await socket.send_json(data)
             except Exception:  # a closed page: forget it, the others still get the frame
                 self.leave(contact_id, socket)
+
+
+class ChatListener:
+    """Hears other server processes' chat messages (PostgreSQL) and pushes them here.
+
+    A thread with its own connection, ``LISTEN panah_chat``; reconnects after a failure.
+    A message announced while it was reconnecting is not pushed, but it is stored: the
+    pages show it when they reconnect or reload.
+    """
+
+    def __init__(self, url: str, hub: ChatHub, factory: sessionmaker[Session],
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.url = make_url(url).set(drivername="postgresql").render_as_string(
+            hide_password=False)
+        self.hub, self.factory, self.loop = hub, factory, loop
+        self.heard = 0  # messages from other processes pushed here (for tests)
+        self.origin = ORIGIN
+        self.listening = threading.Event()  # set once LISTEN is in place
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="panah-chat-listener",
+                                        daemon=True)
+
+    def start(self) -> ChatListener:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=0.5):
+                            self._heard(note.payload)
+            except Exception:  # the database went away: try again shortly
+                self.listening.clear()
+                log.exception("chat listener lost its connection; reconnecting")
+                self._stop.wait(2.0)
+
+    def _heard(self, payload: str) -> None:
+        origin, _, rest = payload.partition(":")
+        contact_id, _, message_id = rest.partition(":")
+        if origin == self.origin or not contact_id.isdigit() or not message_id.isdigit():
+            return  # this process pushed it already
+        if not self.hub.watchers.get(int(contact_id)):
+            return  # nobody here is watching that conversation
+        with self.factory() as session:
+            message = session.get(ChatMessage, int(message_id))
+            data = frame(message) if message is not None else None
+        if data is not None:
+            asyncio.run_coroutine_threadsafe(self.hub.publish(int(contact_id), data), self.loop)
+            self.heard += 1

@@ -1,4 +1,5 @@
-"""Demo contacts waiting in the queues (invented callers), so the console has work to show."""
+"""Demo contacts (invented callers), so the console has work to show: three waiting in the
+queues, and a caller from Sari who hung up before anyone answered, to be called back."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from sqlalchemy.orm import Session
 from panah.intake.context import routing_context
 from panah.intake.model import Channel, LocationFix, LocationSource, RiskLevel
 from panah.intake.orm import Contact
-from panah.intake.service import NewContact, open_contact
+from panah.intake.service import NewContact, abandon, open_contact
 
 CHALUS_VILLA = (36.6550, 51.4205)
+SARI = (36.5633, 53.0601)
 
 
 def load_demo_contacts(session: Session, *, now: datetime) -> int:
@@ -33,4 +35,10 @@ def load_demo_contacts(session: Session, *, now: datetime) -> int:
     )
     for new, seconds_ago in demo:
         open_contact(session, new=new, context=context, now=now - timedelta(seconds=seconds_ago))
-    return len(demo)
+    lost_at = now - timedelta(minutes=3)
+    cell = LocationFix(LocationSource.network, *SARI, radius_m=800, at=lost_at)
+    lost = open_contact(session, new=NewContact(Channel.voice, "demo-call-lost",
+                                                "+989111112233", "123", (cell,),
+                                                risk=RiskLevel.high), context=context, now=lost_at)
+    abandon(session, contact=lost, now=lost_at)  # a callback due 7 minutes from now
+    return len(demo) + 1

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from panah.intake.model import NATIONAL_QUEUE, RiskLevel, TrailStep
 from panah.intake.routing import LineConfig
@@ -123,6 +124,34 @@ def next_attempt_at(
     if attempts_made >= limit:
         return None
     return last_attempt_at + (policy.urgent_within if urgent else policy.low_within)
+
+
+class AttemptOutcome(StrEnum):
+    reached = "reached"
+    no_answer = "no_answer"
+    busy = "busy"
+    wrong_number = "wrong_number"
+
+
+@dataclass(frozen=True, slots=True)
+class AfterAttempt:
+    """What a callback becomes after an attempt: ``due`` again at ``due_at``, ``done``, or
+    ``escalated`` to the supervisor when the attempts are used up."""
+
+    state: str
+    due_at: datetime | None
+
+
+def after_attempt(
+    outcome: AttemptOutcome, attempts_made: int, risk: RiskLevel, at: datetime,
+    policy: CallbackPolicy = CallbackPolicy(),
+) -> AfterAttempt:
+    """``attempts_made`` counts this one. Reaching the caller, or learning the number is
+    wrong, ends the task; a missed attempt is retried until the limit, then escalated."""
+    if outcome in (AttemptOutcome.reached, AttemptOutcome.wrong_number):
+        return AfterAttempt("done", None)
+    again = next_attempt_at(at, attempts_made, risk, policy)
+    return AfterAttempt("due", again) if again is not None else AfterAttempt("escalated", None)
 
 
 def next_due_time(*due: datetime | None) -> datetime | None:

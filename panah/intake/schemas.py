@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from panah.intake.model import RiskLevel
+from panah.intake.overflow import AttemptOutcome
 
 Key = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[\w.:@/+=-]+$")]
 Phone = Annotated[str, Field(min_length=3, max_length=30)]
@@ -93,3 +94,28 @@ class ContactPublic(ContactSummary):
     locations: list[LocationPublic]
     trail: list[TrailStepPublic]
     earlier_contacts: int
+
+
+class AttemptPublic(BaseModel):
+    at: datetime
+    outcome: str
+    note: str | None
+
+
+class CallbackPublic(BaseModel):
+    contact_id: int
+    caller: str | None
+    risk: RiskLevel
+    channel: str
+    province_code: str | None
+    abandoned_at: datetime | None
+    state: str = Field(description="due, escalated (attempts used up: for the supervisor) "
+                                   "or done")
+    due_at: datetime
+    overdue: bool
+    attempts: list[AttemptPublic]
+
+
+class AttemptIn(BaseModel):
+    outcome: AttemptOutcome = Field(description="reached, no_answer, busy or wrong_number")
+    note: str | None = Field(default=None, max_length=500)

@@ -44,6 +44,7 @@ _FOLD = str.maketrans(
 NAV: tuple[tuple[str, str, Permission], ...] = (
     ("nav.home", "/", Permission.authenticated),
     ("nav.line", "/line", Permission.answer_contacts),
+    ("nav.callbacks", "/line/callbacks", Permission.answer_contacts),
     ("nav.map", "/map", Permission.view_map),
     ("nav.cases", "/cases", Permission.view_case),
     ("nav.access_reviews", "/security/break-glass", Permission.review_access),

@@ -162,6 +162,59 @@ def test_a_caller_who_hangs_up_gets_a_callback_and_a_text(
     assert sms[0] == "pending" and sms[1].startswith("v1.")  # the text is encrypted too
 
 
+def hang_up(pbx: TestClient, call: str) -> int:
+    """A Chalus caller who hangs up before anyone answers; the contact's id."""
+    contact_id = pbx.post("/api/telephony/events",
+                          json=offered(call, location=CHALUS)).json()["contact_id"]
+    ended = {"event_id": f"{call}-ended", "kind": "call.ended", "call_id": call}
+    assert pbx.post("/api/telephony/events", json=ended).status_code == 200
+    return int(contact_id)
+
+
+def test_missed_callbacks_come_back_every_ten_minutes_then_go_to_the_supervisor(
+    pbx: TestClient, people: People, clock: FrozenClock
+) -> None:
+    contact_id = hang_up(pbx, "c10")
+    counsellor = people("counsellor")
+    [task] = [t for t in counsellor.get("/api/line/callbacks").json()
+              if t["contact_id"] == contact_id]
+    assert (task["state"], task["caller"], task["overdue"]) == ("due", "+989121112222", False)
+    assert contact_id not in [t["contact_id"] for t in
+                              people("counsellor_gilan").get("/api/line/callbacks").json()]
+    url = f"/api/contacts/{contact_id}/callback/attempts"
+    for attempt in (1, 2):
+        clock.advance(minutes=10)
+        after = counsellor.post(url, json={"outcome": "no_answer", "note": "زنگ خورد"}).json()
+        assert (after["state"], len(after["attempts"])) == ("due", attempt)
+        assert after["due_at"].startswith((clock.now() + timedelta(minutes=10)).isoformat()[:16])
+    clock.advance(minutes=10)
+    after = counsellor.post(url, json={"outcome": "busy"}).json()
+    assert after["state"] == "escalated"  # three misses: the supervisor decides now
+    assert counsellor.get("/api/line/callbacks").json()[0]["contact_id"] == contact_id
+    reached = people("supervisor").post(url, json={"outcome": "reached", "note": "حالش خوب است"})
+    assert reached.json()["state"] == "done"
+    contact = counsellor.get(f"/api/contacts/{contact_id}").json()
+    assert contact["state"] == "callback_done"
+    assert contact_id not in [t["contact_id"] for t in counsellor.get("/api/line/callbacks").json()]
+    again = counsellor.post(url, json={"outcome": "reached"})
+    assert again.status_code == 409 and "already done" in again.json()["message"]
+
+
+def test_a_callback_attempt_needs_a_callback_and_a_known_outcome(
+    pbx: TestClient, people: People
+) -> None:
+    answered = pbx.post("/api/telephony/events", json=offered("c11", location=CHALUS))
+    url = f"/api/contacts/{answered.json()['contact_id']}/callback/attempts"
+    counsellor = people("counsellor")
+    assert counsellor.post(url, json={"outcome": "reached"}).status_code == 409  # never lost
+    lost = hang_up(pbx, "c12")
+    bad = counsellor.post(f"/api/contacts/{lost}/callback/attempts", json={"outcome": "maybe"})
+    assert bad.status_code == 422
+    gilan = people("counsellor_gilan").post(f"/api/contacts/{lost}/callback/attempts",
+                                            json={"outcome": "reached"})
+    assert gilan.status_code == 403  # not her province
+
+
 def test_overflow_offers_the_backups_then_the_national_pool(
     app: FastAPI, pbx: TestClient, clock: FrozenClock, people: People
 ) -> None:

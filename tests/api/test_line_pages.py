@@ -283,3 +283,34 @@ def _fa(number: int) -> str:
 
 def _latin(text: str) -> int:
     return int(text.strip().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
+
+
+def test_the_callback_work_list_logs_attempts_in_persian(
+    app: FastAPI, people: People, clock: FrozenClock
+) -> None:
+    from panah.intake.orm import Contact
+    from panah.intake.service import abandon
+
+    chalus = demo_ids(people("counsellor"))["chalus"]
+    with unit_of_work(app.state.session_factory) as session:
+        abandon(session, contact=session.get_one(Contact, chalus), now=clock.now())
+    counsellor = people("counsellor")
+    page = counsellor.get("/line/callbacks", headers=HTML)
+    assert page.status_code == 200
+    assert f'data-contact="{chalus}"' in page.text and 'href="tel:+98' in page.text
+    assert "بازتماس‌های باز" in page.text and "پاسخ نداد" in page.text
+    assert f'data-contact="{chalus}"' not in people("counsellor_gilan").get(
+        "/line/callbacks", headers=HTML).text
+
+    clock.advance(minutes=3)
+    fragment = counsellor.post(f"/line/contacts/{chalus}/callback-attempt",
+                               data={"outcome": "no_answer", "note": "خاموش بود"}, headers=HTML)
+    assert fragment.status_code == 200
+    assert 'id="callbacks-logged"' in fragment.text and "خاموش بود" in fragment.text
+    assert "<html" not in fragment.text  # the list alone, for HTMX to swap in
+    done = counsellor.post(f"/line/contacts/{chalus}/callback-attempt",
+                           data={"outcome": "reached"}, headers=HTML)
+    assert f'data-contact="{chalus}"' not in done.text
+    refused = counsellor.post(f"/line/contacts/{chalus}/callback-attempt",
+                              data={"outcome": "perhaps"}, headers=HTML)
+    assert refused.status_code == 422

@@ -9,7 +9,10 @@ import pytest
 from panah.geo.reference import province_facts
 from panah.intake.model import NATIONAL_QUEUE, RiskLevel
 from panah.intake.overflow import (
+    AfterAttempt,
+    AttemptOutcome,
     CallbackPolicy,
+    after_attempt,
     callback_due_at,
     next_attempt_at,
     next_due_time,
@@ -118,3 +121,26 @@ def test_the_callback_policy_is_a_parameter() -> None:
 def test_the_next_due_time_is_the_earliest_present() -> None:
     assert next_due_time(None, NOWRUZ + 40 * S, NOWRUZ + 20 * S) == NOWRUZ + 20 * S
     assert next_due_time(None, None) is None
+
+
+@pytest.mark.parametrize("outcome", [AttemptOutcome.reached, AttemptOutcome.wrong_number])
+def test_reaching_the_caller_or_a_wrong_number_ends_the_callback(outcome: AttemptOutcome) -> None:
+    assert after_attempt(outcome, 1, RiskLevel.high, NOWRUZ) == AfterAttempt("done", None)
+
+
+@pytest.mark.parametrize(
+    ("risk", "made", "expected"),
+    [
+        (RiskLevel.immediate, 1, AfterAttempt("due", NOWRUZ + timedelta(minutes=10))),
+        (RiskLevel.medium, 2, AfterAttempt("due", NOWRUZ + timedelta(minutes=10))),
+        (RiskLevel.medium, 3, AfterAttempt("escalated", None)),
+        (RiskLevel.low, 1, AfterAttempt("due", NOWRUZ + timedelta(minutes=60))),
+        (RiskLevel.low, 2, AfterAttempt("escalated", None)),
+        (RiskLevel.information, 1, AfterAttempt("escalated", None)),
+    ],
+)
+def test_a_missed_callback_is_due_again_until_the_attempts_are_used_up(
+    risk: RiskLevel, made: int, expected: AfterAttempt
+) -> None:
+    for outcome in (AttemptOutcome.no_answer, AttemptOutcome.busy):
+        assert after_attempt(outcome, made, risk, NOWRUZ) == expected

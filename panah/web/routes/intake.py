@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
-from panah.intake import channels, events
+from panah.intake import callbacks, channels, events
 from panah.intake.context import ContextCache, RoutingContext
 from panah.intake.model import RiskLevel
 from panah.intake.orm import Contact
 from panah.intake.phones import to_e164
 from panah.intake.queue import QueueEntry, order_queue
 from panah.intake.schemas import (
+    AttemptIn,
+    AttemptPublic,
+    CallbackPublic,
     ContactPublic,
     ContactSummary,
     EventReceipt,
@@ -166,3 +169,33 @@ def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
             earlier_contacts=int(earlier) if contact.caller_hash else 0)
 
 
+
+
+def callback_public(task: callbacks.CallbackTask) -> CallbackPublic:
+    return CallbackPublic(
+        contact_id=task.contact_id, caller=task.caller, risk=task.risk, channel=task.channel,
+        province_code=task.province_code, abandoned_at=task.abandoned_at, state=task.state,
+        due_at=task.due_at, overdue=task.overdue,
+        attempts=[AttemptPublic(at=a.at, outcome=a.outcome, note=a.note) for a in task.attempts])
+
+
+@router.get("/line/callbacks", response_model=list[CallbackPublic])
+def line_callbacks(request: Request, actor: Answer) -> list[CallbackPublic]:
+    """Callers to call back (lost before anyone answered) that you may reach: escalated
+    ones first (their attempts are used up), then by when they are due."""
+    now = get_clock(request).now()
+    with unit_of_work(request.app.state.session_factory) as session:
+        return [callback_public(t) for t in callbacks.open_callbacks(session, actor, now)]
+
+
+@router.post("/contacts/{contact_id}/callback/attempts", response_model=CallbackPublic)
+def callback_attempt(request: Request, body: AttemptIn, actor: Answer,
+                     contact_id: ContactAccess) -> CallbackPublic:
+    """Log one attempt to call the caller back: reached or wrong number ends the task; no
+    answer or busy makes it due again (10 minutes for risk ≥ medium), until the attempts
+    are used up and it goes to the supervisor. 409 when there is no open callback."""
+    now = get_clock(request).now()
+    with unit_of_work(request.app.state.session_factory) as session:
+        return callback_public(callbacks.log_attempt(
+            session, actor=actor, contact_id=contact_id, outcome=body.outcome, note=body.note,
+            now=now))

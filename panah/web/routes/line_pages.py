@@ -16,19 +16,28 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from panah.centres.orm import Centre
 from panah.core.db import unit_of_work
+from panah.core.errors import InvalidInput
 from panah.geo.orm import County, Province
 from panah.intake.model import NATIONAL_QUEUE, Channel, RiskLevel
+from panah.intake.overflow import AttemptOutcome
 from panah.intake.routing import LineConfig
-from panah.intake.schemas import ContactPublic, ContactSummary
+from panah.intake.schemas import AttemptIn, ContactPublic, ContactSummary
 from panah.security.policy import Actor
 from panah.security.roles import Permission, Role
 from panah.web.access import contact_access
 from panah.web.deps import require
 from panah.web.i18n import persian_digits, request_language
-from panah.web.routes.intake import intake_context, line_queue, read_contact
+from panah.web.routes.intake import (
+    callback_attempt,
+    intake_context,
+    line_callbacks,
+    line_queue,
+    read_contact,
+)
 
 router = APIRouter(tags=["123 line pages"], include_in_schema=False)
 Answer = Annotated[Actor, Depends(require(Permission.answer_contacts))]
@@ -162,3 +171,33 @@ def contact_page(request: Request, contact_id: ContactAccess) -> Response:
         "used": next((loc for loc in contact.locations
                       if loc.source == contact.location_source), None),
         "map_data": _map_data(contact, lang)})
+
+
+def _callbacks_context(request: Request, actor: Actor, **extra: Any) -> dict[str, Any]:
+    with unit_of_work(request.app.state.session_factory) as session:
+        provinces = _provinces(session)
+        session.expunge_all()
+    return {"tasks": line_callbacks(request, actor), "provinces": provinces,
+            "outcomes": [o.value for o in AttemptOutcome], **extra}
+
+
+@router.get("/line/callbacks", response_class=HTMLResponse)
+def callbacks_page(request: Request, actor: Answer) -> Response:
+    """Callers lost before anyone answered, to call back: the number, when it is due, the
+    attempts so far, and a form to log the next one."""
+    return _page(request, "line/callbacks.html", _callbacks_context(request, actor))
+
+
+@router.post("/line/contacts/{contact_id}/callback-attempt", response_class=HTMLResponse)
+async def callback_attempt_form(request: Request, actor: Answer,
+                                contact_id: ContactAccess) -> Response:
+    """The work list's form (HTMX): log an attempt, answer with the list as it is now."""
+    form = await request.form()
+    outcome, note = str(form.get("outcome", "")), str(form.get("note", ""))
+    if outcome not in {o.value for o in AttemptOutcome}:
+        raise InvalidInput("Choose what happened when you called.",
+                           "بگویید هنگام تماس چه شد.", field="outcome")
+    await run_in_threadpool(callback_attempt, request, AttemptIn(
+        outcome=AttemptOutcome(outcome), note=note or None), actor, contact_id)
+    return _page(request, "line/_callbacks.html",
+                 _callbacks_context(request, actor, logged=contact_id))

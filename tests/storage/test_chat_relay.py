@@ -1,0 +1,90 @@
+"""Live chat across server processes: a message stored by one process reaches the sockets
+open in another through PostgreSQL's LISTEN/NOTIFY (ids only, the text read back from
+the database). Needs PostgreSQL: SQLite deployments run one process (``panah serve``
+refuses several)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from panah.core.db import make_engine, make_session_factory, unit_of_work
+from panah.core.migrate import upgrade
+from panah.demo import load_demo
+from panah.geo.service import load_reference
+from panah.intake import chat
+from panah.intake.context import routing_context
+from panah.intake.model import Channel
+from panah.intake.service import NewContact, open_contact
+from tests.storage.conftest import PG_URL, _reset_postgres
+
+NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
+pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PANAH_TEST_DATABASE_URL (PostgreSQL)")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    _reset_postgres(url)
+    yield url
+    _reset_postgres(url)
+
+
+class Page:
+    """A socket that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.frames: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def send_json(self, data: Any, mode: str = "text") -> None:
+        await self.frames.put(data)
+
+
+def test_a_message_stored_by_another_process_reaches_the_pages_open_here(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        load_reference(session)
+        load_demo(session, now=NOW, password="pw")
+        contact = open_contact(session, new=NewContact(Channel.web_chat, "chat-1", None),
+                               context=routing_context(session), now=NOW)
+        contact_id = contact.id
+
+    def write(text: str) -> int:
+        with unit_of_work(factory) as session:
+            found = chat.get_contact(session, contact_id)
+            return chat.post(session, contact=found, sender="caller", text=text, now=NOW).id
+
+    async def scenario() -> None:
+        hub, page = chat.ChatHub.empty(), Page()
+        hub.join(contact_id, page)
+        listener = chat.ChatListener(postgres_url, hub, factory,
+                                     asyncio.get_running_loop()).start()
+        try:
+            assert await asyncio.to_thread(listener.listening.wait, 10)
+            # Written here: this process pushes its own messages itself, not twice.
+            await asyncio.to_thread(write, "از همین فرایند")
+            # Written by "another process" (another origin in the announcement).
+            with monkeypatch.context() as patch:
+                patch.setattr(chat, "ORIGIN", "another-process")
+                other = await asyncio.to_thread(write, "کمک می‌خواهم")
+            frame = await asyncio.wait_for(page.frames.get(), 10)
+            assert (frame["id"], frame["text"], frame["sender"]) == (other, "کمک می‌خواهم",
+                                                                    "caller")
+            await asyncio.sleep(0.5)
+            assert page.frames.empty() and listener.heard == 1
+        finally:
+            await asyncio.to_thread(listener.stop)
+
+    # A loop of its own, in a thread: the browser tests keep one running in this thread.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=60)
+    engine.dispose()
