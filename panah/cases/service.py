@@ -7,6 +7,7 @@ they can see, such as whether the proposed team members work in the case's provi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import phonenumbers
 from sqlalchemy import or_, select
@@ -161,8 +162,20 @@ def find_cases_of(session: Session, *, actor: Actor, phone: str | None,
     if not conditions:
         raise InvalidInput("Give a phone number or a national code to look up.",
                            "برای جست‌وجو شمارهٔ تلفن یا کد ملی بدهید.", field="phone")
+    return _cases_where(session, actor, or_(*conditions), now)
+
+
+def cases_of_phone_hash(session: Session, *, actor: Actor, hashed: str,
+                        now: datetime) -> list[tuple[Case, bool]]:
+    """As :func:`find_cases_of`, for a number known only by its keyed hash (a contact's
+    caller: the 123 line and case files hash numbers with the same key)."""
+    return _cases_where(session, actor, Client.phone_hash == hashed, now)
+
+
+def _cases_where(session: Session, actor: Actor, condition: Any,
+                 now: datetime) -> list[tuple[Case, bool]]:
     cases = session.scalars(
-        select(Case).join(Client, Client.id == Case.client_id).where(or_(*conditions))
+        select(Case).join(Client, Client.id == Case.client_id).where(condition)
         .order_by(Case.id.desc())
     ).all()
     client_ids = [str(i) for i in sorted({c.client_id for c in cases})] or ["none"]

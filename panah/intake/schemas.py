@@ -87,6 +87,26 @@ class ContactSummary(BaseModel):
     wants_woman: bool
 
 
+class EarlierContactPublic(BaseModel):
+    id: int
+    channel: str
+    offered_at: datetime
+    risk: RiskLevel
+    state: str
+    lost: bool = Field(description="the caller hung up before anyone answered")
+
+
+class CaseHintPublic(BaseModel):
+    """A case file of this number. Its category only when you may open the case."""
+
+    id: int
+    status: str
+    opened_at: datetime
+    category: str | None
+    restricted: bool
+    may_open: bool
+
+
 class ContactPublic(ContactSummary):
     caller: str | None
     county_key: str | None
@@ -94,6 +114,12 @@ class ContactPublic(ContactSummary):
     locations: list[LocationPublic]
     trail: list[TrailStepPublic]
     earlier_contacts: int
+    earlier: list[EarlierContactPublic] = Field(
+        description="the number's latest earlier contacts (up to 10), newest first")
+    cases: list[CaseHintPublic] = Field(description="case files of this number")
+    flags: list[str] = Field(description="what to know before answering: earlier_immediate, "
+                             "earlier_high, protected_case, open_case, many_recent, "
+                             "lost_before")
 
 
 class AttemptPublic(BaseModel):

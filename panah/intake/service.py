@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from panah.core.db import insert_rows, table_of
@@ -290,6 +290,21 @@ def take(session: Session, *, actor: Actor, contact_id: int, now: datetime) -> C
         move(contact, ContactState.answered, now)  # a text conversation starts at once
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now, reason="take")
     return contact
+
+
+EARLIER_SHOWN = 10
+
+
+def earlier_contacts(session: Session, contact: Contact,
+                     limit: int = EARLIER_SHOWN) -> tuple[int, list[Contact]]:
+    """How many other contacts the caller's number has (a caller may be calling again
+    while this one waits), and the latest ``limit`` of them, newest first; found by the
+    number's keyed hash."""
+    same = (Contact.caller_hash == contact.caller_hash, Contact.id != contact.id)
+    count = session.scalar(select(func.count()).select_from(Contact).where(*same)) or 0
+    latest = session.scalars(select(Contact).where(*same)
+                             .order_by(Contact.offered_at.desc(), Contact.id.desc()).limit(limit))
+    return int(count), list(latest)
 
 
 def queues_of(actor: Actor) -> list[str]:

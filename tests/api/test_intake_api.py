@@ -278,3 +278,50 @@ def test_an_event_whose_processing_failed_is_kept_and_processed_on_recovery(
         assert db.execute("SELECT province_code FROM contact WHERE external_id='c9'"
                           ).fetchone() == ("IR-02",)
     assert recover(app.state.session_factory, clock=clock) == 0
+
+
+def test_a_repeat_caller_brings_earlier_contacts_case_files_and_flags(
+    pbx: TestClient, people: People, app: FastAPI, clock: FrozenClock
+) -> None:
+    from panah.intake.context import routing_context
+    from panah.intake.model import Channel, RiskLevel
+    from panah.intake.orm import Contact
+    from panah.intake.service import NewContact, abandon, open_contact
+
+    number, now = "+989121119999", clock.now()
+    with unit_of_work(app.state.session_factory) as session:
+        context = routing_context(session)
+
+        def earlier(call: str, ago: timedelta, risk: RiskLevel, lost: bool) -> int:
+            contact = open_contact(session, new=NewContact(Channel.voice, call, number, "123",
+                                                           risk=risk),
+                                   context=context, now=now - ago)
+            if lost:
+                abandon(session, contact=contact, now=now - ago)
+            return contact.id
+
+        first = earlier("r1", timedelta(days=2), RiskLevel.immediate, lost=False)
+        lost = earlier("r2", timedelta(hours=3), RiskLevel.medium, lost=True)
+        lost_again = earlier("r3", timedelta(hours=1), RiskLevel.medium, lost=True)
+        other = session.get_one(Contact, first)
+        assert other.caller_hash is not None
+    case = people("social_worker").post("/api/cases", json={
+        "client_name": "نمونهٔ تکراری", "phone": "0912 111 9999", "category": "spouse_abuse"})
+    assert case.status_code == 201, case.text
+
+    contact_id = pbx.post("/api/telephony/events", json=offered(
+        "r4", caller="09121119999", location=CHALUS)).json()["contact_id"]
+    seen = people("counsellor").get(f"/api/contacts/{contact_id}").json()
+    assert seen["earlier_contacts"] == 3
+    assert [e["id"] for e in seen["earlier"]] == [lost_again, lost, first]
+    assert [e["lost"] for e in seen["earlier"]] == [True, True, False]
+    assert seen["flags"] == ["earlier_immediate", "open_case", "many_recent", "lost_before"]
+    [hint] = seen["cases"]
+    assert (hint["id"], hint["status"], hint["may_open"], hint["category"]) == (
+        case.json()["id"], "open", False, None)  # not on the team: no category
+    supervised = people("supervisor").get(f"/api/contacts/{contact_id}").json()["cases"]
+    assert (supervised[0]["may_open"], supervised[0]["category"]) == (True, "spouse_abuse")
+    page = people("counsellor").get(f"/line/contacts/{contact_id}",
+                                    headers={"Accept": "text/html"}).text
+    assert "پیش‌تر در خطر فوری بوده است" in page and "پرونده‌ای برای این شماره باز است" in page
+    assert "جزئیات فقط برای تیم پرونده" in page

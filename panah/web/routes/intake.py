@@ -12,15 +12,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from panah.cases.service import cases_of_phone_hash
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
-from panah.intake import callbacks, channels, events
+from panah.intake import callbacks, channels, events, history
 from panah.intake.context import ContextCache, RoutingContext
-from panah.intake.model import RiskLevel
+from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Contact
 from panah.intake.phones import to_e164
 from panah.intake.queue import QueueEntry, order_queue
@@ -28,15 +28,17 @@ from panah.intake.schemas import (
     AttemptIn,
     AttemptPublic,
     CallbackPublic,
+    CaseHintPublic,
     ContactPublic,
     ContactSummary,
+    EarlierContactPublic,
     EventReceipt,
     LocationPublic,
     SmsIn,
     TelephonyEvent,
     TrailStepPublic,
 )
-from panah.intake.service import caller_hash, take, waiting_for
+from panah.intake.service import caller_hash, earlier_contacts, take, waiting_for
 from panah.intake.writer import IntakeWriter
 from panah.security.policy import Actor
 from panah.security.roles import Permission
@@ -148,15 +150,25 @@ def take_contact(request: Request, actor: Answer, contact_id: ContactAccess) -> 
 
 @router.get("/contacts/{contact_id}", response_model=ContactPublic)
 def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
-    """One contact: caller, locations with their accuracy, the routing trail, earlier
-    contacts from the same number. The read is audited."""
+    """One contact: caller, locations with their accuracy, the routing trail, and what to
+    know of the number: its earlier contacts, its case files (the category only of those
+    you may open) and flags raised from both. Looked up by the number's keyed hash; the
+    read, and the look-up of case files, are audited."""
     now = get_clock(request).now()
+    actor: Actor = request.state.actor
     with unit_of_work(request.app.state.session_factory) as session:
         contact = session.get(Contact, contact_id)
         if contact is None:
             raise NotFound("The contact is gone.", "تماس دیگر نیست.")
-        earlier = session.scalar(select(func.count()).select_from(Contact).where(
-            Contact.caller_hash == contact.caller_hash, Contact.id != contact.id)) or 0
+        count, earlier = earlier_contacts(session, contact) if contact.caller_hash else (0, [])
+        cases = (cases_of_phone_hash(session, actor=actor, hashed=contact.caller_hash, now=now)
+                 if contact.caller_hash else [])
+        raised = history.flags(
+            [history.Earlier(c.id, as_utc(c.offered_at), RiskLevel(c.risk),
+                             ContactState(c.state), c.abandoned_at is not None)
+             for c in earlier],
+            [history.CaseFact(c.id, c.status == "open", c.restricted_category is not None)
+             for c, _ in cases], now)
         return ContactPublic(
             **summary(contact, now).model_dump(), caller=contact.caller,
             county_key=contact.county_key, centre_code=contact.centre_code,
@@ -166,7 +178,17 @@ def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
             trail=[TrailStepPublic(seq=s.seq, step=s.step, outcome=s.outcome,
                                    detail_en=s.detail_en, detail_fa=s.detail_fa)
                    for s in contact.trail],
-            earlier_contacts=int(earlier) if contact.caller_hash else 0)
+            earlier_contacts=count,
+            earlier=[EarlierContactPublic(
+                id=c.id, channel=c.channel, offered_at=as_utc(c.offered_at),
+                risk=RiskLevel(c.risk), state=c.state, lost=c.abandoned_at is not None)
+                for c in earlier],
+            cases=[CaseHintPublic(
+                id=c.id, status=c.status, opened_at=as_utc(c.opened_at),
+                category=c.category if may_open else None,
+                restricted=c.restricted_category is not None, may_open=may_open)
+                for c, may_open in cases],
+            flags=[f.value for f in raised])
 
 
 
