@@ -7,19 +7,25 @@ context once (per request, per PBX connection, per simulation run) and pass its 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from panah.centres.orm import Centre, CountyService
+from panah.core.errors import InvalidInput
 from panah.geo.model import Method
 from panah.geo.orm import County, Province
 from panah.geo.service import build_locator, latest_import_id
+from panah.intake.lines import LineSettings, configured
 from panah.intake.location import Locate
+from panah.intake.orm import LineSetting
 from panah.intake.routing import CentreCover, LineConfig, default_lines
+
+log = logging.getLogger("panah.intake")
 
 
 @dataclass(frozen=True)
@@ -55,11 +61,34 @@ def load_coverage(session: Session) -> dict[str, CentreCover]:
 
 
 def load_lines(session: Session) -> dict[str, LineConfig]:
-    """A 24/7 line per province with the default backups (nearest capitals, preferred pairs)."""
+    """Each province's line: the defaults (24/7, backups by nearest capital and preferred
+    pairs), with what the province has set for itself (``line_setting``) applied."""
     rows = session.execute(
         select(Province.code, Province.capital_lat, Province.capital_lon).order_by(Province.code)
     ).all()
-    return default_lines([_Capital(code, lat, lon) for code, lat, lon in rows])
+    lines = default_lines([_Capital(code, lat, lon) for code, lat, lon in rows])
+    for setting in session.scalars(select(LineSetting)):
+        default = lines.get(setting.province_code)
+        if default is None:
+            continue
+        try:
+            lines[setting.province_code] = configured(default, settings_of(setting), lines)
+        except InvalidInput:  # saved under other rules: keep the defaults, and say so
+            log.warning("line settings of %s no longer valid; using the defaults",
+                        setting.province_code)
+    return lines
+
+
+def settings_of(row: LineSetting) -> LineSettings:
+    return LineSettings(row.overflow_after_s,
+                        tuple(q for q in row.backup_queues.split(",") if q),
+                        row.national_pool, row.hours)
+
+
+def lines_stamp(session: Session) -> tuple[object, ...]:
+    """Changes when any province changes its line settings."""
+    row = session.execute(select(func.count(), func.max(LineSetting.updated_at))).one()
+    return tuple(row)
 
 
 def routing_context(session: Session) -> RoutingContext:
@@ -73,7 +102,8 @@ def routing_context(session: Session) -> RoutingContext:
 
 
 class ContextCache:
-    """One routing context per process, rebuilt when new boundaries are imported.
+    """One routing context per process, rebuilt when new boundaries are imported or a
+    province changes its line settings.
 
     Asked inside the transaction that uses it: a separate one per request would cost a
     round of BEGIN/COMMIT (on SQLite, the write lock) for one SELECT. Whether boundaries
@@ -84,15 +114,15 @@ class ContextCache:
     def __init__(self, recheck_s: float = 1.0) -> None:
         self.recheck_s = recheck_s
         self._lock = threading.Lock()
-        self._cached: tuple[int | None, RoutingContext] | None = None
+        self._cached: tuple[object, RoutingContext] | None = None
         self._checked = -float("inf")
 
     def get(self, session: Session) -> RoutingContext:
         with self._lock:
             if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:
                 return self._cached[1]
-            import_id = latest_import_id(session)
-            if self._cached is None or self._cached[0] != import_id:
-                self._cached = (import_id, routing_context(session))
+            stamp = (latest_import_id(session), lines_stamp(session))
+            if self._cached is None or self._cached[0] != stamp:
+                self._cached = (stamp, routing_context(session))
             self._checked = time.monotonic()
             return self._cached[1]

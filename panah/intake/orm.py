@@ -174,3 +174,18 @@ class OutboundSms(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     provider_ref: Mapped[str | None] = mapped_column(String(120))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LineSetting(Base):
+    """A province's own 123 line settings; a province with no row keeps the defaults
+    (24/7, overflow after 20 s, backups by nearest capital, then the national pool)."""
+
+    __tablename__ = "line_setting"
+
+    province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), primary_key=True)
+    overflow_after_s: Mapped[float] = mapped_column(Float)
+    backup_queues: Mapped[str] = mapped_column(String(100), default="")  # comma-separated
+    national_pool: Mapped[bool] = mapped_column(Boolean, default=True)
+    hours: Mapped[str] = mapped_column(String(200), default="")  # "" = 24/7
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

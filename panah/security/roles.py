@@ -55,6 +55,7 @@ class Permission(StrEnum):
     partner_api = "partner_api"
     ingest_events = "ingest_events"  # telephony and SMS webhooks
     answer_contacts = "answer_contacts"  # the 123 queue: see, take and read contacts
+    manage_line = "manage_line"  # a province's 123 line settings: hours, overflow, backups
 
 
 _ALL = frozenset(Role)
@@ -89,6 +90,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.partner_api: frozenset({Role.partner_agency}),
     Permission.ingest_events: frozenset({Role.integration}),
     Permission.answer_contacts: frozenset({Role.counsellor, Role.supervisor}),
+    Permission.manage_line: _SUPERVISING | {Role.national_office, Role.admin},
 }
 
 ROLE_SCOPE: dict[Role, Scope] = {

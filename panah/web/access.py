@@ -133,6 +133,45 @@ def load_contact(session: Session, contact_id: int) -> Resource | None:
     return Resource("contact", province_code=contact.province_code, offered_to=offered)
 
 
+def load_line(session: Session, province_code: str) -> Resource | None:
+    from panah.geo.orm import Province
+
+    found = session.get(Province, province_code)
+    return Resource("line", province_code=found.code) if found is not None else None
+
+
+def line_access(permission: Permission) -> Callable[..., str]:
+    """A dependency giving the code of a province whose 123 line the actor may manage
+    (their own; any for national roles); else 403 (audited)."""
+    guard = require(permission)
+
+    def dependency(
+        request: Request,
+        province_code: Annotated[str, Path(pattern=r"^IR-\d\d$")],
+        actor: Annotated[Actor, Depends(guard)],
+    ) -> str:
+        now = get_clock(request).now()
+        with unit_of_work(request.app.state.session_factory) as session:
+            resource = load_line(session, province_code)
+            if resource is None:
+                raise NotFound(f"There is no province {province_code}.",
+                               f"استانی با کد {province_code} نیست.")
+            decision = decide(actor, permission, resource)
+            if not decision:
+                audit(session, actor, AuditAction.denied, "line", province_code, now=now,
+                      reason=f"{permission.value}:{decision.why}")
+        if not decision:
+            raise Forbidden("You manage your own province's line only.",
+                            "شما فقط خط استان خود را مدیریت می‌کنید.",
+                            why=decision.why.value, province_code=province_code)
+        return province_code
+
+    dependency.__name__ = f"line_access_{permission.value}"
+    setattr(dependency, RESOURCE_ATTRIBUTE,
+            ResourceMarker("line", "province_code", permission, load_line))  # type: ignore[arg-type]
+    return dependency
+
+
 def contact_access(permission: Permission) -> Callable[..., int]:
     """A dependency giving the id of a contact the actor may reach (its province's queue, or
     the national pool for an unlocated one), auditing the read; else 403 (audited)."""

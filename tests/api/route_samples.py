@@ -56,4 +56,5 @@ PATH_SAMPLES: dict[str, Lookup] = {
     "break_glass_id": break_glass_ids,
     "key_id": api_key_ids,
     "code": lambda db: {"inside": "fa"},
+    "province_code": lambda db: {"inside": "IR-02", "outside": "IR-01"},
 }

@@ -15,6 +15,7 @@ from panah.web.routes import (
     help,
     intake,
     line_pages,
+    lines,
     pages,
     partner,
     reports,
@@ -22,6 +23,7 @@ from panah.web.routes import (
 
 
 def mount_routes(app: FastAPI) -> None:
-    for module in (health, auth, pages, geo, cases, case_pages, reports, admin_keys, partner,
-                   intake, line_pages, help, chat):
+    # The webhooks first: they carry the most requests, and routes are matched in order.
+    for module in (health, intake, auth, pages, geo, cases, case_pages, reports, admin_keys,
+                   partner, line_pages, lines, help, chat):
         app.include_router(module.router)
