@@ -13,7 +13,7 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/intake/model.py panah/intake/aml.py panah/intake/phones.py \
 	panah/intake/location.py panah/intake/routing.py panah/intake/queue.py \
 	panah/intake/overflow.py panah/intake/events.py panah/intake/scheduled.py \
-	panah/intake/history.py panah/intake/writer.py \
+	panah/intake/history.py panah/intake/writer.py panah/intake/lines.py \
 	panah/integrations/fastagi.py panah/integrations/sms.py
 
 .PHONY: run test lint bench install clean help

@@ -134,6 +134,14 @@ USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
 )
 
 
+# What callers may ask of the 123 staff: languages spoken and whether she is a woman.
+SKILLS: dict[str, tuple[str, bool]] = {
+    "counsellor": ("persian,mazandarani", True),
+    "supervisor": ("persian,azeri", True),
+    "counsellor_gilan": ("persian,gilaki", False),
+}
+
+
 def next_nowruz_window(today: date) -> tuple[date, date]:
     """From 25 Esfand to 15 Farvardin around the next (or current) Nowruz."""
     year = jdatetime.date.fromgregorian(date=today).year
@@ -291,6 +299,7 @@ def _load_users(
         user.full_name, user.role, user.province_code = full_name, role.value, province
         user.centre_id = centres[centre_code].id if centre_code else None
         user.is_active = True
+        user.languages, user.is_woman = SKILLS.get(username, ("persian", False))
         logins.append((username, role.value))
     session.flush()
     return logins

@@ -108,19 +108,47 @@ def can_serve(
     skills: SkillPolicy = SkillPolicy(),
 ) -> bool:
     """Whether ``counsellor`` should take ``entry`` now, given who else is online."""
+    return held_for(counsellor, entry, now=now, online=online, skills=skills) is None
+
+
+def held_for(
+    counsellor: Counsellor,
+    entry: QueueEntry,
+    *,
+    now: datetime,
+    online: Sequence[Counsellor],
+    skills: SkillPolicy = SkillPolicy(),
+) -> str | None:
+    """Why ``counsellor`` should leave ``entry`` to someone else for now: ``"woman"`` (a
+    woman counsellor was asked for) or ``"language:<name>"``; ``None`` when they should
+    take it. Each hold ends after its fallback time if nobody suited is online."""
     wait = waited(entry, now)
     if entry.wants_woman_counsellor and not counsellor.is_woman:
         woman_online = any(c.is_woman for c in online)
         if woman_online or wait < skills.woman_fallback:
-            return False
+            return "woman"
     if entry.language in counsellor.languages:
-        return True
+        return None
     spoken = any(entry.language in c.languages for c in online)
-    return (
-        not spoken
-        and wait >= skills.language_fallback
-        and Language.persian in counsellor.languages
-    )
+    if not spoken and wait >= skills.language_fallback and (
+            Language.persian in counsellor.languages):
+        return None
+    return f"language:{entry.language.value}"
+
+
+# The language codes contacts carry (ISO 639) and the languages counsellors speak.
+LANGUAGE_CODES: dict[str, Language] = {
+    "fa": Language.persian, "az": Language.azeri, "azb": Language.azeri,
+    "ku": Language.kurdish, "ckb": Language.kurdish, "kmr": Language.kurdish,
+    "sdh": Language.kurdish, "ar": Language.arabic, "bal": Language.baluchi,
+    "tk": Language.turkmen, "lrc": Language.luri, "luz": Language.luri,
+    "glk": Language.gilaki, "mzn": Language.mazandarani, "en": Language.english,
+}
+
+
+def language_of(code: str) -> Language:
+    """A contact's language code as a language; an unknown code counts as Persian."""
+    return LANGUAGE_CODES.get(code.strip().lower(), Language.persian)
 
 
 def next_for(

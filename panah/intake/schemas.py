@@ -85,6 +85,10 @@ class ContactSummary(BaseModel):
     waited_s: int
     language: str
     wants_woman: bool
+    held_for: str | None = Field(
+        default=None, description="in your queue list only: why to leave it to a colleague "
+        "for now, 'woman' (a woman counsellor was asked for) or 'language:<name>'; none: "
+        "take it")
 
 
 class EarlierContactPublic(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from panah.core.db import Base
@@ -28,6 +28,21 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText("app_user.totp_secret"))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # the last code used: no replay
+    # What callers may ask of a counsellor: the languages they speak (comma-separated names,
+    # panah.intake.model.Language) and whether she is a woman (some callers ask for one).
+    languages: Mapped[str] = mapped_column(String(120), default="persian",
+                                           server_default="persian")
+    is_woman: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Presence(Base):
+    """When a user last had the 123 console open (its queue polls every few seconds)."""
+
+    __tablename__ = "presence"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class WebSession(Base):

@@ -86,7 +86,8 @@ class Facts:
 
         engine = make_engine(f"sqlite:///{self.db_path}")
         with make_session_factory(engine)() as session:
-            found = marker.load(session, int(str(value)))
+            key = int(str(value)) if str(value).isdigit() else str(value)  # ids, or codes
+            found = marker.load(session, key)  # type: ignore[arg-type]
         engine.dispose()
         return found
 

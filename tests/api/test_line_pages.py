@@ -314,3 +314,37 @@ def test_the_callback_work_list_logs_attempts_in_persian(
     refused = counsellor.post(f"/line/contacts/{chalus}/callback-attempt",
                               data={"outcome": "perhaps"}, headers=HTML)
     assert refused.status_code == 422
+
+
+def test_a_contact_waits_for_a_colleague_with_the_asked_for_skill_while_one_is_online(
+    app: FastAPI, people: People, clock: FrozenClock
+) -> None:
+    from panah.intake.context import routing_context
+    from panah.intake.model import Channel
+    from panah.intake.service import NewContact, open_contact
+    from panah.security.orm import User
+    from panah.security.passwords import hash_password
+    from tests.conftest import DEMO_PASSWORD
+
+    with unit_of_work(app.state.session_factory) as session:
+        session.add(User(username="counsellor_man", full_name="حمید کارشناس", role="counsellor",
+                         province_code="IR-02", password_hash=hash_password(DEMO_PASSWORD),
+                         created_at=clock.now(), languages="persian", is_woman=False))
+        azeri = open_contact(session, new=NewContact(Channel.web_chat, "az-1", None,
+                                                     language="az"),
+                             context=routing_context(session), now=clock.now()).id
+
+    def held(username: str) -> dict[int, str | None]:
+        return {c["id"]: c["held_for"] for c in people(username).get("/api/line/queue").json()}
+
+    chalus = demo_ids(people("counsellor"))["chalus"]  # a high-risk caller who asked for a woman
+    people("supervisor").get("/api/line/queue")  # she speaks Azeri, and is at her console
+    assert held("counsellor_man")[chalus] == "woman"
+    assert held("counsellor_man")[azeri] == "language:azeri"
+    assert held("counsellor")[chalus] is None
+    assert held("supervisor")[azeri] is None
+    page = people("counsellor_man").get("/line", headers=HTML).text
+    assert "برای کارشناسِ آذری‌زبان" in page and 'data-held="woman"' in page
+
+    clock.advance(minutes=3)  # the women have left their consoles; the holds run out
+    assert held("counsellor_man") == {cid: None for cid in held("counsellor_man")}

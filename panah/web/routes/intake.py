@@ -18,12 +18,12 @@ from panah.cases.service import cases_of_phone_hash
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
-from panah.intake import callbacks, channels, events, history
+from panah.intake import callbacks, channels, events, history, presence
 from panah.intake.context import ContextCache, RoutingContext
 from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Contact
 from panah.intake.phones import to_e164
-from panah.intake.queue import QueueEntry, order_queue
+from panah.intake.queue import QueueEntry, held_for, language_of, order_queue
 from panah.intake.schemas import (
     AttemptIn,
     AttemptPublic,
@@ -40,6 +40,7 @@ from panah.intake.schemas import (
 )
 from panah.intake.service import caller_hash, earlier_contacts, take, waiting_for
 from panah.intake.writer import IntakeWriter
+from panah.security.orm import User
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.web.access import contact_access
@@ -133,11 +134,18 @@ def line_queue(request: Request, actor: Answer) -> list[ContactSummary]:
     to answer them: risk first, then waiting time, with ageing."""
     now = get_clock(request).now()
     with unit_of_work(request.app.state.session_factory) as session:
+        presence.seen(session, actor.user_id, now)
+        me = presence.counsellor_of(session.get_one(User, actor.user_id))
+        around = [*presence.online(session, actor.province_code, now), me]
         contacts = {str(c.id): c for c in waiting_for(session, actor)}
         entries = [QueueEntry(id=k, risk=RiskLevel(c.risk),
-                              enqueued_at=as_utc(c.queued_at or c.offered_at))
+                              enqueued_at=as_utc(c.queued_at or c.offered_at),
+                              language=language_of(c.language),
+                              wants_woman_counsellor=c.wants_woman)
                    for k, c in contacts.items()]
-        return [summary(contacts[e.id], now) for e in order_queue(entries, now=now)]
+        return [summary(contacts[e.id], now).model_copy(update={
+                    "held_for": held_for(me, e, now=now, online=around)})
+                for e in order_queue(entries, now=now)]
 
 
 @router.post("/contacts/{contact_id}/take", response_model=ContactSummary)

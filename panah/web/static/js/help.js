@@ -47,7 +47,7 @@
     var message = $("message").value.trim();
     if (!message) { $("message").focus(); return; }
     var body = { message: message, in_danger: $("in-danger").checked,
-                 wants_woman: $("wants-woman").checked };
+                 wants_woman: $("wants-woman").checked, language: $("language").value };
     if (where) { body.lat = where.lat; body.lon = where.lon; body.accuracy_m = where.accuracy_m; }
     $("start-chat").disabled = true;
     fetch("/api/help/chats", { method: "POST", headers: { "Content-Type": "application/json" },
