@@ -3,39 +3,13 @@ encryption at rest and keyed-hash lookups. Named demo users, frozen time (Nowruz
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from collections.abc import Callable, Iterator
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.api.conftest import People
 from tests.conftest import login
-
-HTML = {"Accept": "text/html"}
-People = Callable[[str], TestClient]
-
-
-@pytest.fixture
-def people(app: FastAPI) -> Iterator[People]:
-    """``people("social_worker")``: a signed-in client per demo user, with its CSRF header."""
-    clients: dict[str, TestClient] = {}
-
-    def person(username: str) -> TestClient:
-        if username not in clients:
-            client = TestClient(app, follow_redirects=False)
-            login(client, username)
-            page = client.get("/", headers=HTML)
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-            assert token, "no CSRF token on the home page"
-            client.headers["X-CSRF-Token"] = token.group(1)
-            clients[username] = client
-        return clients[username]
-
-    yield person
-    for client in clients.values():
-        client.close()
 
 
 def case_id(database_url: str, category: str) -> int:

@@ -17,7 +17,7 @@ from panah.core.db import unit_of_work
 from panah.security.apikeys import create_key
 from panah.security.orm import User
 from panah.security.sessions import actor_of
-from tests.conftest import login
+from tests.api.conftest import People
 
 CHALUS = {"lat": 36.6550, "lon": 51.4205, "radius_m": 25}
 AML_CHALUS = 'A"ML=1;lt=+36.65490;lg=+51.42050;rd=25;top=20260322062950;lc=68;pm=G'
@@ -38,26 +38,8 @@ def pbx(app: FastAPI) -> Iterator[TestClient]:
         yield client
 
 
-People = Callable[[str], TestClient]
 
 
-@pytest.fixture
-def people(app: FastAPI) -> Iterator[People]:
-    made: dict[str, TestClient] = {}
-
-    def person(username: str) -> TestClient:
-        if username not in made:
-            client = TestClient(app, follow_redirects=False)
-            login(client, username)
-            page = client.get("/", headers={"Accept": "text/html"}).text
-            token = page.split('name="csrf-token" content="')[1].split('"')[0]
-            client.headers["X-CSRF-Token"] = token
-            made[username] = client
-        return made[username]
-
-    yield person
-    for client in made.values():
-        client.close()
 
 
 def offered(call: str, caller: str = "09121112222", **extra: object) -> dict[str, object]:

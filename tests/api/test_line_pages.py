@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -25,30 +24,7 @@ from panah.intake.model import RiskLevel
 from panah.intake.routing import LineConfig
 from panah.intake.schemas import ContactSummary
 from panah.web.routes.line_pages import queue_loads
-from tests.conftest import login
-
-HTML = {"Accept": "text/html"}
-People = Callable[[str], TestClient]
-
-
-@pytest.fixture
-def people(app: FastAPI) -> Iterator[People]:
-    """Named demo users, each signed in with their own client and CSRF header."""
-    made: dict[str, TestClient] = {}
-
-    def person(username: str) -> TestClient:
-        if username not in made:
-            client = TestClient(app, follow_redirects=False)
-            login(client, username)
-            page = client.get("/", headers=HTML).text
-            client.headers["X-CSRF-Token"] = page.split('name="csrf-token" content="')[1].split(
-                '"')[0]
-            made[username] = client
-        return made[username]
-
-    yield person
-    for client in made.values():
-        client.close()
+from tests.api.conftest import HTML, People
 
 
 def demo_ids(client: TestClient) -> dict[str, int]:

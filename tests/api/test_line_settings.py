@@ -3,42 +3,21 @@ what is refused, and that routing and overflow follow them at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from panah.intake.context import routing_context
 from panah.intake.model import Channel, LocationFix, LocationSource
 from panah.intake.service import NewContact, open_contact
-from tests.conftest import login
+from tests.api.conftest import HTML, People
 
-HTML = {"Accept": "text/html"}
-People = Callable[[str], TestClient]
 CHALUS = (36.6550, 51.4205)
 
 
-@pytest.fixture
-def people(app: FastAPI) -> Iterator[People]:
-    made: dict[str, TestClient] = {}
-
-    def person(username: str) -> TestClient:
-        if username not in made:
-            client = TestClient(app, follow_redirects=False)
-            login(client, username)
-            page = client.get("/", headers=HTML).text
-            client.headers["X-CSRF-Token"] = page.split('name="csrf-token" content="')[1].split(
-                '"')[0]
-            made[username] = client
-        return made[username]
-
-    yield person
-    for client in made.values():
-        client.close()
 
 
 def chalus_contact(app: FastAPI, clock: FrozenClock, call: str) -> tuple[str, object]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.db import make_engine
 
@@ -39,3 +41,20 @@ def test_postgres_is_configured_in_ci() -> None:
     """In CI the PostgreSQL half must run, not silently vanish."""
     if os.environ.get("CI") and not PG_URL:
         pytest.fail("CI must set PANAH_TEST_DATABASE_URL so storage tests run on PostgreSQL")
+
+
+def demo_database(url: str, now: datetime) -> tuple[Engine, sessionmaker[Session]]:
+    """Migrate ``url`` and load the reference geography and the demo; its engine and
+    session factory (dispose of the engine when done)."""
+    from panah.core.db import make_session_factory, unit_of_work
+    from panah.core.migrate import upgrade
+    from panah.demo import load_demo
+    from panah.geo.service import load_reference
+
+    upgrade(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        load_reference(session)
+        load_demo(session, now=now, password="pw")
+    return engine, factory

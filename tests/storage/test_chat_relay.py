@@ -13,15 +13,12 @@ from typing import Any
 
 import pytest
 
-from panah.core.db import make_engine, make_session_factory, unit_of_work
-from panah.core.migrate import upgrade
-from panah.demo import load_demo
-from panah.geo.service import load_reference
+from panah.core.db import unit_of_work
 from panah.intake import chat
 from panah.intake.context import routing_context
 from panah.intake.model import Channel
 from panah.intake.service import NewContact, open_contact
-from tests.storage.conftest import PG_URL, _reset_postgres
+from tests.storage.conftest import PG_URL, _reset_postgres, demo_database
 
 NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PANAH_TEST_DATABASE_URL (PostgreSQL)")
@@ -48,12 +45,8 @@ class Page:
 def test_a_message_stored_by_another_process_reaches_the_pages_open_here(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    upgrade(postgres_url)
-    engine = make_engine(postgres_url)
-    factory = make_session_factory(engine)
+    engine, factory = demo_database(postgres_url, NOW)
     with unit_of_work(factory) as session:
-        load_reference(session)
-        load_demo(session, now=NOW, password="pw")
         contact = open_contact(session, new=NewContact(Channel.web_chat, "chat-1", None),
                                context=routing_context(session), now=NOW)
         contact_id = contact.id

@@ -16,9 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from panah.core.clock import FrozenClock
 from panah.core.db import insert_rows, make_engine, make_session_factory, table_of, unit_of_work
 from panah.core.errors import NotAuthenticated
-from panah.core.migrate import upgrade
-from panah.demo import load_demo
-from panah.geo.service import load_reference
 from panah.intake import channels
 from panah.intake.context import ContextCache
 from panah.intake.events import Inbound, Receipt, RejectedEvent, receive_many
@@ -31,6 +28,7 @@ from panah.security.audit import AuditAction
 from panah.security.audit_orm import AuditEvent, Entry, append, append_many, verify
 from panah.security.orm import ApiKey, User
 from panah.security.sessions import actor_of
+from tests.storage.conftest import demo_database
 
 NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
 CHALUS = {"lat": 36.6550, "lon": 51.4205, "radius_m": 25}
@@ -54,12 +52,7 @@ class Line:
 
 @pytest.fixture
 def line(empty_database_url: str) -> Iterator[Line]:
-    upgrade(empty_database_url)
-    engine = make_engine(empty_database_url)
-    factory = make_session_factory(engine)
-    with unit_of_work(factory) as session:
-        load_reference(session)
-        load_demo(session, now=NOW, password="pw")
+    engine, factory = demo_database(empty_database_url, NOW)
     with unit_of_work(factory) as session:
         admin = session.scalar(select(User).where(User.username == "admin"))
         assert admin is not None

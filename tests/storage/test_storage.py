@@ -18,6 +18,7 @@ from panah.geo.orm import County, Province
 from panah.geo.service import load_reference
 from panah.security.orm import User
 from panah.security.roles import Role
+from tests.storage.conftest import demo_database
 
 NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
 FOUNDATION_TABLES = {
@@ -74,12 +75,7 @@ def test_reference_and_demo_load_twice_without_duplicates(empty_database_url: st
 def test_counties_without_a_centre_are_served_by_their_covering_county(
     empty_database_url: str,
 ) -> None:
-    upgrade(empty_database_url)
-    engine = make_engine(empty_database_url)
-    factory = make_session_factory(engine)
-    with unit_of_work(factory) as session:
-        load_reference(session)
-        load_demo(session, now=NOW, password="pw")
+    engine, factory = demo_database(empty_database_url, NOW)
     with unit_of_work(factory) as session:
         for county_name, covering_name in COVERING.items():
             county = session.scalar(select(County).where(County.name_en == f"{county_name} County"))
