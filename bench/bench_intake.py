@@ -333,16 +333,19 @@ class Load:
         return uvloop.run(self._all())
 
     async def _all(self) -> float:
+        # The connections are open before the clock starts, as a PBX's would be.
+        opened = await asyncio.gather(*(asyncio.open_connection("127.0.0.1", self.port)
+                                        for _ in range(self.connections)))
         self._cursor = iter(range(len(self.bodies)))  # shared: each index is sent once
         self._start = time.perf_counter()
-        await asyncio.gather(*(self._connection() for _ in range(self.connections)))
+        await asyncio.gather(*(self._connection(*pair) for pair in opened))
         return time.perf_counter() - self._start
 
-    async def _connection(self) -> None:
+    async def _connection(self, reader: asyncio.StreamReader,
+                          writer: asyncio.StreamWriter) -> None:
         head = ("POST /api/telephony/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 f"Authorization: Bearer {self.key}\r\nContent-Type: application/json\r\n"
                 "Content-Length: ").encode()
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
         for i in self._cursor:
             due = self._start + i / self.rate if self.rate else time.perf_counter()
             if (delay := due - time.perf_counter()) > 0:
