@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput
+from panah.intake import chat
 from panah.intake.aml import parse_aml
 from panah.intake.model import Channel, ContactState, LocationFix, LocationSource
 from panah.intake.orm import Contact
@@ -22,6 +23,7 @@ from panah.intake.service import (
     move,
     open_contact,
     open_contacts,
+    open_sms_conversation,
     recent_contact_of,
 )
 
@@ -118,6 +120,12 @@ def process_sms(session: Session, payload: dict[str, Any], now: datetime,
         if fix.has_point:
             add_location(session, contact=contact, fix=fix, context=context, now=now)
         return contact.id
+    ongoing = open_sms_conversation(session, sender, now)
+    if ongoing is not None:  # the same person writing again: one conversation, not a new call
+        chat.post(session, contact=ongoing, sender="caller", text=text[:chat.MAX_TEXT], now=now)
+        return ongoing.id
     new = NewContact(Channel.sms, payload["message_id"], sender, payload.get("recipient"),
                      summary=text)
-    return open_contact(session, new=new, context=context, now=now).id
+    contact = open_contact(session, new=new, context=context, now=now)
+    chat.post(session, contact=contact, sender="caller", text=text[:chat.MAX_TEXT], now=now)
+    return contact.id

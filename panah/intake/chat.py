@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
 from panah.intake.model import Channel, ContactState
-from panah.intake.orm import ChatMessage, Contact
+from panah.intake.orm import ChatMessage, Contact, OutboundSms
 
 log = logging.getLogger("panah.intake")
 MAX_TEXT = 2000
@@ -73,6 +73,10 @@ def post(session: Session, *, contact: Contact, sender: str, text: str, now: dat
     message = ChatMessage(contact_id=contact.id, at=now, sender=sender, author_id=author_id,
                           text=clean_text(text))
     session.add(message)
+    if contact.channel == Channel.sms.value and sender != "caller" and contact.caller:
+        # The texter reads replies on their phone: the outbox sends it after this commits.
+        session.add(OutboundSms(contact_id=contact.id, to=contact.caller, body=message.text,
+                                created_at=now))
     session.flush()
     if session.get_bind().dialect.name == "postgresql":  # delivered when this commits
         session.execute(sql("SELECT pg_notify(:channel, :payload)"), {
@@ -85,6 +89,13 @@ def history(session: Session, contact_id: int, after: int = 0) -> list[dict[str,
                                                      ChatMessage.id > after)
                            .order_by(ChatMessage.id))
     return [frame(m) for m in rows]
+
+
+def latest(session: Session, contact_id: int) -> dict[str, Any] | None:
+    """The conversation's newest message, as pushed to the pages."""
+    message = session.scalar(select(ChatMessage).where(ChatMessage.contact_id == contact_id)
+                             .order_by(ChatMessage.id.desc()).limit(1))
+    return frame(message) if message is not None else None
 
 
 def frame(message: ChatMessage) -> dict[str, Any]:

@@ -220,6 +220,20 @@ STAMPS = {
 }
 
 
+SMS_CONVERSATION = timedelta(hours=24)  # texts from the same number join its open SMS contact
+
+
+def open_sms_conversation(session: Session, e164: str, now: datetime) -> Contact | None:
+    """The number's SMS contact that is still open (not closed) and began within
+    ``SMS_CONVERSATION``: a new text from the number continues it."""
+    return session.scalar(
+        select(Contact).where(
+            Contact.caller_hash == caller_hash(e164), Contact.channel == Channel.sms.value,
+            Contact.state != ContactState.closed.value,
+            Contact.offered_at >= now - SMS_CONVERSATION)
+        .order_by(Contact.id.desc()).limit(1))
+
+
 def recent_contact_of(session: Session, e164: str, now: datetime) -> Contact | None:
     """The newest unfinished voice contact from this number within the AML window."""
     return session.scalar(

@@ -307,3 +307,35 @@ def test_a_repeat_caller_brings_earlier_contacts_case_files_and_flags(
                                     headers={"Accept": "text/html"}).text
     assert "پیش‌تر در خطر فوری بوده است" in page and "پرونده‌ای برای این شماره باز است" in page
     assert "جزئیات فقط برای تیم پرونده" in page
+
+
+def test_a_texter_gets_one_conversation_and_the_counsellors_replies_by_sms(
+    pbx: TestClient, people: People, app: FastAPI, clock: FrozenClock, database_url: str
+) -> None:
+    from panah.intake.ticker import tick
+    from panah.integrations.sms import LoggingSmsProvider
+
+    def text(n: int, words: str) -> dict[str, object]:
+        return pbx.post("/api/sms/inbound", json={
+            "message_id": f"t{n}", "sender": "0935 111 2222", "recipient": "123",
+            "text": words}).json()
+
+    first = text(1, "نمی‌توانم حرف بزنم. کمک می‌خواهم.")
+    clock.advance(minutes=1)
+    second = text(2, "در ساری هستم")
+    assert first["contact_id"] == second["contact_id"]  # one conversation, not two calls
+    contact_id = first["contact_id"]
+    counsellor = people("counsellor")  # an unlocated text waits in the national pool
+    messages = counsellor.get(f"/api/contacts/{contact_id}/messages")
+    assert [m["text"] for m in messages.json()] == ["نمی‌توانم حرف بزنم. کمک می‌خواهم.",
+                                                   "در ساری هستم"]
+    reply = counsellor.post(f"/api/contacts/{contact_id}/messages",
+                            json={"text": "سلام، من اینجا هستم. در امان هستید؟"})
+    assert reply.status_code == 201
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT status FROM outbound_sms WHERE contact_id=?",
+                          (contact_id,)).fetchall() == [("pending",)]
+    sms = LoggingSmsProvider()
+    tick(app.state.session_factory, clock=clock, sms=sms)
+    assert [body for to, body in sms.sent if to == "+989351112222"] == [
+        "سلام، من اینجا هستم. در امان هستید؟"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from panah.cases.service import cases_of_phone_hash
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
-from panah.intake import callbacks, channels, events, history, presence
+from panah.intake import callbacks, channels, chat, events, history, presence
 from panah.intake.context import ContextCache, RoutingContext
 from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Contact
@@ -100,10 +100,23 @@ async def telephony_event(request: Request, body: TelephonyEvent, actor: Ingest)
 async def sms_inbound(request: Request, body: SmsIn, actor: Ingest) -> EventReceipt:
     """The SMS gateway delivers a text; Advanced Mobile Location messages locate the caller."""
     kind = "sms.aml" if channels.is_aml(body.text) else "sms.text"
-    return await _received(request, events.Inbound(
+    receipt = await _received(request, events.Inbound(
         source=f"sms:{actor.user_id}", key=body.message_id, kind=kind,
         payload=body.model_dump(mode="json"), caller_hash=caller_hash(to_e164(body.sender)),
         received_at=get_clock(request).now(), key_id=request.state.api_key))
+    if kind == "sms.text" and receipt.contact_id and not receipt.duplicate:
+        await _push_latest(request, receipt.contact_id)  # to a counsellor's open page
+    return receipt
+
+
+async def _push_latest(request: Request, contact_id: int) -> None:
+    def load() -> dict[str, Any] | None:
+        with unit_of_work(request.app.state.session_factory) as session:
+            return chat.latest(session, contact_id)
+
+    data = await asyncio.to_thread(load)
+    if data is not None:
+        await request.app.state.chat_hub.publish(contact_id, data)
 
 
 async def _received(request: Request, item: events.Inbound) -> EventReceipt:
