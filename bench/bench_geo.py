@@ -28,6 +28,8 @@ from shapely.geometry import shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu_name  # noqa: E402 - bench/ is this script's folder
+
 from panah.core.db import make_engine, make_session_factory, unit_of_work  # noqa: E402
 from panah.core.migrate import upgrade  # noqa: E402
 from panah.geo import reference  # noqa: E402
@@ -46,12 +48,7 @@ SAMPLE = 10_000
 
 
 def machine() -> str:
-    cpu = platform.processor() or "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines()
-                 if ln.startswith("model name")]
-        cpu = names[0] if names else cpu
+    cpu = cpu_name()
     return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}, shapely {shapely.__version__} "
             f"(GEOS {shapely.geos_version_string}), numpy {np.__version__}")

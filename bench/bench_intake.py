@@ -53,6 +53,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import cpu_name  # noqa: E402 - bench/ is this script's folder
 from sqlalchemy import func, select  # noqa: E402
 
 from panah.core.db import make_engine, make_session_factory, unit_of_work  # noqa: E402
@@ -423,13 +424,7 @@ def ticker(progress: Progress, label: str, total: int) -> Callable[[], None]:
 
 
 def machine(report: Report) -> str:
-    cpu = platform.processor() or "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines()
-                 if ln.startswith("model name")]
-        cpu = names[0] if names else cpu
-    parts = [f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+    parts = [f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
              f"Python {platform.python_version()}",
              *(f"{p} {version(p)}" for p in ("fastapi", "uvicorn", "uvloop", "httptools",
                                               "SQLAlchemy", "psycopg")),

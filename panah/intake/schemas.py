@@ -127,12 +127,16 @@ class ContactPublic(ContactSummary):
 
 
 class AttemptPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from callbacks.Attempt
+
     at: datetime
     outcome: str
     note: str | None
 
 
 class CallbackPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from callbacks.CallbackTask
+
     contact_id: int
     caller: str | None
     risk: RiskLevel

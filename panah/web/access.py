@@ -9,10 +9,11 @@ leaves and a refused attempt is on record although the request fails.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from panah.cases.orm import Case
 from panah.cases.service import case_resource
@@ -88,9 +89,7 @@ def case_access(
             if decision and action is AuditAction.read:
                 audit(session, actor, action, "case", case_id, now=now, reason=decision.why)
         if not decision:
-            with unit_of_work(factory) as session:
-                audit(session, actor, AuditAction.denied, "case", case_id, now=now,
-                      reason=f"{permission.value}:{decision.why}")
+            record_denial(factory, actor, permission, decision, "case", case_id, now)
             raise _refusal(actor, resource, decision, case_id)
         return CaseAccess(case_id=case_id, actor=actor, why=decision.why.value)
 
@@ -99,6 +98,15 @@ def case_access(
                             load_case if need_to_know else load_case_place)
     setattr(dependency, RESOURCE_ATTRIBUTE, marker)
     return dependency
+
+
+def record_denial(factory: sessionmaker[Session], actor: Actor, permission: Permission,
+                  decision: Decision, kind: str, subject_id: object, now: datetime) -> None:
+    """A refused attempt goes on the audit chain in its own committed transaction, so it
+    stays on record although the request fails."""
+    with unit_of_work(factory) as session:
+        audit(session, actor, AuditAction.denied, kind, subject_id, now=now,
+              reason=f"{permission.value}:{decision.why}")
 
 
 def _refusal(actor: Actor, resource: Resource, decision: Decision, case_id: int) -> Forbidden:
@@ -157,10 +165,9 @@ def line_access(permission: Permission) -> Callable[..., str]:
                 raise NotFound(f"There is no province {province_code}.",
                                f"استانی با کد {province_code} نیست.")
             decision = decide(actor, permission, resource)
-            if not decision:
-                audit(session, actor, AuditAction.denied, "line", province_code, now=now,
-                      reason=f"{permission.value}:{decision.why}")
         if not decision:
+            record_denial(request.app.state.session_factory, actor, permission, decision,
+                          "line", province_code, now)
             raise Forbidden("You manage your own province's line only.",
                             "شما فقط خط استان خود را مدیریت می‌کنید.",
                             why=decision.why.value, province_code=province_code)
@@ -194,9 +201,7 @@ def contact_access(permission: Permission) -> Callable[..., int]:
                 audit(session, actor, AuditAction.read, "contact", contact_id, now=now,
                       reason=decision.why)
         if not decision:
-            with unit_of_work(factory) as session:
-                audit(session, actor, AuditAction.denied, "contact", contact_id, now=now,
-                      reason=f"{permission.value}:{decision.why}")
+            record_denial(factory, actor, permission, decision, "contact", contact_id, now)
             raise Forbidden("This contact belongs to another province's line.",
                             "این تماس از آنِ خط ۱۲۳ استان دیگری است.",
                             why=decision.why.value, contact_id=contact_id)

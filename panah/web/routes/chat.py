@@ -15,7 +15,7 @@ from panah.security.policy import Actor, decide
 from panah.security.roles import Permission
 from panah.web.access import contact_access, load_contact
 from panah.web.deps import get_clock
-from panah.web.routes.help import serve_socket
+from panah.web.routes.help import open_socket
 from panah.web.ws import ws_require
 
 router = APIRouter(tags=["123 line"])
@@ -76,12 +76,6 @@ async def counsellor_socket(
                 raise PanahError("not yours", "از آنِ شما نیست")
             return chat.history(session, contact_id)
 
-    try:
-        frames = await asyncio.to_thread(load)
-    except PanahError:
-        await websocket.close(code=1008)
-        return
-    await serve_socket(websocket, contact_id, frames, sender="counsellor",
-                       author_id=actor.user_id,
-                       check=lambda s: chat.get_contact(s, contact_id),
-                       clock=websocket.app.state.clock)
+    await open_socket(websocket, contact_id, load, sender="counsellor",
+                      author_id=actor.user_id, check=lambda s: chat.get_contact(s, contact_id),
+                      clock=websocket.app.state.clock)

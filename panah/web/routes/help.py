@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, WebSocket, WebSocketDisconnect
@@ -127,13 +128,20 @@ async def visitor_socket(
             chat.check_visitor(session, contact_id, token)
             return chat.history(session, contact_id)
 
+    await open_socket(websocket, contact_id, load, sender="caller", author_id=None,
+                      check=lambda s: chat.check_visitor(s, contact_id, token), clock=clock)
+
+
+async def open_socket(websocket: WebSocket, contact_id: int,
+                      load: Callable[[], list[dict[str, Any]]], **serve: Any) -> None:
+    """``load`` checks who is asking and reads the history (in a thread); refused: close
+    with 1008 (policy violation), else serve the conversation."""
     try:
         frames = await asyncio.to_thread(load)
     except PanahError:
         await websocket.close(code=1008)
         return
-    await serve_socket(websocket, contact_id, frames, sender="caller", author_id=None,
-                       check=lambda s: chat.check_visitor(s, contact_id, token), clock=clock)
+    await serve_socket(websocket, contact_id, frames, **serve)
 
 
 async def serve_socket(websocket: WebSocket, contact_id: int, frames: list[dict[str, Any]], *,

@@ -26,7 +26,6 @@ from panah.intake.phones import to_e164
 from panah.intake.queue import QueueEntry, held_for, language_of, order_queue
 from panah.intake.schemas import (
     AttemptIn,
-    AttemptPublic,
     CallbackPublic,
     CaseHintPublic,
     ContactPublic,
@@ -215,11 +214,7 @@ def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
 
 
 def callback_public(task: callbacks.CallbackTask) -> CallbackPublic:
-    return CallbackPublic(
-        contact_id=task.contact_id, caller=task.caller, risk=task.risk, channel=task.channel,
-        province_code=task.province_code, abandoned_at=task.abandoned_at, state=task.state,
-        due_at=task.due_at, overdue=task.overdue,
-        attempts=[AttemptPublic(at=a.at, outcome=a.outcome, note=a.note) for a in task.attempts])
+    return CallbackPublic.model_validate(task)
 
 
 @router.get("/line/callbacks", response_model=list[CallbackPublic])
