@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from panah import __version__
 from panah.config import Settings, get_settings
 from panah.core.clock import Clock, SystemClock
-from panah.core.db import make_engine, make_session_factory
+from panah.core.db import make_engine, make_session_factory, unit_of_work
 from panah.intake.chat import ChatHub
 from panah.intake.context import ContextCache
 from panah.integrations.sms import provider_from_settings
@@ -25,6 +27,22 @@ from panah.web.i18n import make_templates
 from panah.web.routes import mount_routes
 
 WEB = Path(__file__).resolve().parent / "web"
+log = logging.getLogger(__name__)
+
+
+def _settle(app: FastAPI) -> None:
+    """Build what every call needs (the routing context: boundaries, coverage, lines) and
+    exempt everything held so far from the cyclic garbage collector. A full collection
+    otherwise walks the boundary polygons and the whole app, stopping the process for
+    about 0.1 s (measured; see docs/benchmarks.md) a few times a minute under load.
+    """
+    try:
+        with unit_of_work(app.state.session_factory) as session:
+            app.state.intake_context.get(session)
+    except Exception:  # an empty database (not migrated yet): built on the first call
+        log.warning("the routing context could not be built at start", exc_info=True)
+    gc.collect()
+    gc.freeze()
 
 
 @asynccontextmanager
@@ -32,6 +50,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the 123 line's timer loop with the server (``PANAH_TIMERS``) and, on
     PostgreSQL, the chat listener that joins this process to the others; stop both after."""
     task = listener = None
+    if app.state.settings.environment == "production":
+        await asyncio.to_thread(_settle, app)
     if app.state.engine.dialect.name == "postgresql":
         from panah.intake.chat import ChatListener
 

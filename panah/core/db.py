@@ -8,14 +8,16 @@ column types are used, so the same models and migrations run on both.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.base import Executable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,7 +36,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create the engine for ``url``; for SQLite make the folder and set the pragmas."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        _send_in_pipeline(engine)
+        return engine
     database = parsed.database or ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -67,11 +71,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One use case, one transaction: commit if the block finishes, roll back if it raises."""
+def unit_of_work(factory: sessionmaker[Session], *, pipelined: bool = False,
+                 ) -> Iterator[Session]:
+    """One use case, one transaction: commit if the block finishes, roll back if it raises.
+
+    ``pipelined``: on PostgreSQL, statements marked :func:`deferred` inside the block are
+    sent without waiting for their answers, which travel back with the next statement
+    that is waited for (see :func:`pipeline`); elsewhere nothing changes.
+    """
     session = factory()
     try:
-        yield session
+        with pipeline(session, commit=True) if pipelined else nullcontext():
+            yield session
         session.commit()
     except BaseException:
         session.rollback()
@@ -80,14 +91,80 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+# Execution option of a statement whose answer no one reads (an INSERT without RETURNING,
+# an UPDATE whose row count does not matter, taking a lock): see ``pipeline``.
+DEFERRED = "panah_deferred"
+E = TypeVar("E", bound=Executable)
+# The psycopg pipeline in use on a driver connection, while ``pipeline`` holds one.
+_PIPELINES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def deferred(statement: E) -> E:
+    """``statement``, marked to be sent without waiting for its answer in a pipeline."""
+    return statement.execution_options(**{DEFERRED: True})
+
+
+@contextmanager
+def pipeline(session: Session, *, commit: bool = False) -> Iterator[None]:
+    """PostgreSQL's pipeline mode for the block (one per transaction; else nothing).
+
+    A statement marked :func:`deferred` is queued and the block goes on; any other
+    statement is sent with what is queued and waited for, as usual. So a batch that
+    inserts into several tables, takes a lock and reads the audit chain's head waits
+    on the database once for all of that instead of once per statement. A deferred
+    statement's error surfaces at the next wait, which fails the transaction as usual
+    (the unit of work rolls back). Leaving the block waits for whatever is queued;
+    with ``commit``, the COMMIT goes out with it when the block succeeds (the session's
+    own commit then finds nothing left to do).
+    """
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if driver is None or connection.dialect.name != "postgresql" or driver in _PIPELINES:
+        yield
+        return
+    with driver.pipeline() as queue:
+        _PIPELINES[driver] = queue
+        try:
+            yield
+            if commit:
+                session.flush()
+                driver.execute("COMMIT")
+        finally:
+            del _PIPELINES[driver]
+
+
+def _send_in_pipeline(engine: Engine) -> None:
+    """Inside :func:`pipeline`, queue deferred statements and wait for the others."""
+
+    def send(cursor: Any, statement: str, parameters: Any, context: Any, *,
+             many: bool) -> bool:
+        queue = _PIPELINES.get(cursor.connection)
+        if queue is None:
+            return False  # SQLAlchemy executes it as usual
+        (cursor.executemany if many else cursor.execute)(statement, parameters)
+        # A one-row INSERT reads back its new id (RETURNING), deferred or not.
+        returning = getattr(context.compiled, "effective_returning", None)
+        if returning or not context.execution_options.get(DEFERRED):
+            queue.sync()  # its answer (and those of the deferred before it) is needed now
+        return True
+
+    event.listen(engine, "do_execute", lambda *a: send(*a, many=False))
+    event.listen(engine, "do_executemany", lambda *a: send(*a, many=True))
+
+
 def exclusive(session: Session, lock_id: int) -> None:
     """Hold ``lock_id`` until the transaction ends, so that one transaction at a time does
     what follows (appending to the audit chain, running the timers) whichever server
     process it is in. PostgreSQL: an advisory lock. SQLite needs none: every transaction
     begins with ``BEGIN IMMEDIATE`` and so already runs alone."""
     if session.get_bind().dialect.name == "postgresql":
-        session.connection().execute(text("SELECT pg_advisory_xact_lock(:lock_id)"),
-                                     {"lock_id": lock_id})
+        session.connection().execute(_LOCK, {"lock_id": lock_id})
+
+
+# Deferred: in a pipeline, the lock and the statements after it go out together; each
+# statement sees what was committed before it started, so a read after the lock sees
+# what the previous holder wrote.
+_LOCK = deferred(text("SELECT pg_advisory_xact_lock(:lock_id)"))
 
 
 def table_of(model: type[Base]) -> Table:
@@ -112,7 +189,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         return []
     if session.get_bind().dialect.name == "postgresql":
         ids = list(session.connection().scalars(_NEXT_IDS, {"table": table.name, "n": len(rows)}))
-        session.connection().execute(table.insert(),
+        session.connection().execute(deferred(table.insert()),
                         [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
         return [int(i) for i in ids]
     result = session.connection().execute(

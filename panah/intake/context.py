@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from panah.centres.orm import Centre, CountyService
 from panah.core.errors import InvalidInput
-from panah.geo.model import Method
+from panah.geo.model import Method, Placement
 from panah.geo.orm import County, Province
 from panah.geo.service import build_locator, latest_import_id
 from panah.intake.lines import LineSettings, configured
@@ -31,6 +32,8 @@ log = logging.getLogger("panah.intake")
 @dataclass(frozen=True)
 class RoutingContext:
     locate: Locate
+    # ``locate`` for many points at once (one vectorised pass for a batch of calls).
+    placements: Callable[[Sequence[tuple[float, float]]], list[Placement | None]]
     locator_method: Method
     coverage: dict[str, CentreCover]  # county key → the centre answering for it
     lines: dict[str, LineConfig]  # province code → its 123 line
@@ -95,6 +98,7 @@ def routing_context(session: Session) -> RoutingContext:
     locator = build_locator(session)
     return RoutingContext(
         locate=locator.locate,
+        placements=locator.placements,
         locator_method=locator.method,
         coverage=load_coverage(session),
         lines=load_lines(session),

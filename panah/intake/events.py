@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from panah.core.db import table_of, unit_of_work
+from panah.core.db import deferred, table_of, unit_of_work
 from panah.core.errors import InvalidInput, PanahError
 from panah.intake.orm import InboundEvent
 from panah.security.apikeys import no_longer_valid, still_valid
@@ -38,7 +38,7 @@ class Receipt:
 
 
 _EVENTS = table_of(InboundEvent)
-_MARK_PROCESSED = (  # executemany: one pipelined statement for the batch
+_MARK_PROCESSED = deferred(  # executemany: one pipelined statement for the batch
     _EVENTS.update().where(_EVENTS.c.id == bindparam("event"))
     .values(status="processed", contact_id=bindparam("contact"), processed_at=bindparam("at")))
 
@@ -86,7 +86,7 @@ def receive_many(
     more statements on every batch for what is rare.)
     """
     try:
-        with unit_of_work(factory) as session:
+        with unit_of_work(factory, pipelined=True) as session:
             stored = _store_many(session, items)
             outcomes, todo = _sort_out(items, stored)
             done = _process_all(session, todo, now=now, process=process) if todo else {}

@@ -117,7 +117,7 @@ def _unusable(
     fix: LocationFix, lat: float, lon: float, *, now: datetime, max_age: timedelta,
     max_radius_m: float,
 ) -> TrailStep | None:
-    if not _is_coordinate(lat, lon):
+    if not is_coordinate(lat, lon):
         return _skipped(fix, "not_a_coordinate", f"({lat}, {lon}) is not a coordinate",
                         f"({lat}، {lon}) مختصات درستی نیست")
     if fix.at is not None and now - fix.at > max_age:
@@ -137,7 +137,7 @@ def _unusable(
     return None
 
 
-def _is_coordinate(lat: float, lon: float) -> bool:
+def is_coordinate(lat: float, lon: float) -> bool:
     return math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180
 
 

@@ -9,7 +9,7 @@ location chain then relies on the other sources.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
@@ -42,6 +42,7 @@ def _refuse(raw: str, reason_en: str, reason_fa: str) -> PhoneError:
     )
 
 
+@lru_cache(maxsize=4096)  # the webhook and the writer read the same number moments apart
 def to_e164(raw: str) -> str:
     """``"۰۹۱۲ ۱۲۳ ۴۵۶۷"``, ``"0098 912…"`` or ``"+98 912…"`` → ``"+989121234567"``.
 
@@ -78,6 +79,10 @@ def is_mobile(e164: str) -> bool:
     return phonenumbers.number_type(_parse_e164(e164)) in _MOBILE_TYPES
 
 
+# Iran's numbering plan gives every national number starting with 9 to mobile networks.
+IRAN_MOBILE = "+989"
+
+
 @cache
 def area_codes() -> dict[str, str]:
     """National destination code without the trunk 0 (``"11"``) → province code."""
@@ -86,6 +91,8 @@ def area_codes() -> dict[str, str]:
 
 def area_code(e164: str) -> str | None:
     """The area code (``"011"``) of an Iranian fixed line, else ``None``."""
+    if e164.startswith(IRAN_MOBILE):  # most 123 callers: no need to ask the numbering plan
+        return None
     number = _parse_e164(e164)
     if phonenumbers.region_code_for_number(number) != REGION:
         return None

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from panah.core.db import insert_rows, table_of
+from panah.core.db import deferred, insert_rows, table_of
 from panah.core.errors import Conflict, InvalidInput, NotFound
+from panah.intake.location import Locate, is_coordinate
 from panah.intake.model import (
     NATIONAL_QUEUE,
     Channel,
@@ -84,10 +85,12 @@ def open_contacts(session: Session, *, news: Sequence[NewContact], context: obje
     """
     hashes = [caller_hash(new.caller) if new.caller else None for new in news]
     aml = _recent_aml(session, {h for h in hashes if h is not None}, now)
-    contacts, fixes_of, trails = [], [], []
-    for new, hashed in zip(news, hashes, strict=True):
-        fixes = [*new.fixes, *aml.get(hashed or "", ()), *_area_code_fix(new.caller)]
-        decision = _route(fixes, context, now)
+    fixes_of = [[*new.fixes, *aml.get(hashed or "", ()), *_area_code_fix(new.caller)]
+                for new, hashed in zip(news, hashes, strict=True)]
+    locate = _located_together(context, fixes_of)
+    contacts, trails = [], []
+    for new, hashed, fixes in zip(news, hashes, fixes_of, strict=True):
+        decision = _route(fixes, context, now, locate)
         contacts.append({
             "channel": new.channel.value, "external_id": new.external_id,
             "state": ContactState.queued.value, "version": 1, "caller": new.caller,
@@ -95,7 +98,6 @@ def open_contacts(session: Session, *, news: Sequence[NewContact], context: obje
             "language": new.language, "wants_woman": new.wants_woman, "offered_at": now,
             "queued_at": now, "summary": new.summary, "visitor_token_hash": None,
             **_decision_values(decision, context, now)})
-        fixes_of.append(fixes)
         trails.append(decision.trail)
     ids = insert_rows(session, table_of(Contact), contacts)
     locations = [{**_location_values(fix, now), "contact_id": contact_id}
@@ -112,13 +114,23 @@ def open_contacts(session: Session, *, news: Sequence[NewContact], context: obje
     return ids
 
 
-_INSERT_LOCATION = table_of(ContactLocation).insert()
-_INSERT_STEP = table_of(RoutingStep).insert()
+_INSERT_LOCATION = deferred(table_of(ContactLocation).insert())
+_INSERT_STEP = deferred(table_of(RoutingStep).insert())
 
 
-def _route(fixes: Sequence[LocationFix], context: object, now: datetime) -> RouteDecision:
-    return route(fixes, now=now, locate=context.locate, coverage=context.coverage,  # type: ignore[attr-defined]
-                 lines=context.lines)  # type: ignore[attr-defined]
+def _route(fixes: Sequence[LocationFix], context: object, now: datetime,
+           locate: Locate | None = None) -> RouteDecision:
+    return route(fixes, now=now, locate=locate or context.locate,  # type: ignore[attr-defined]
+                 coverage=context.coverage, lines=context.lines)  # type: ignore[attr-defined]
+
+
+def _located_together(context: object, fixes_of: Sequence[Sequence[LocationFix]]) -> Locate:
+    """``context.locate``, with the batch's points located beforehand in one pass."""
+    points = list({(f.lat, f.lon) for fixes in fixes_of for f in fixes
+                   if f.lat is not None and f.lon is not None and is_coordinate(f.lat, f.lon)})
+    known = dict(zip(points, context.placements(points), strict=True)) if points else {}  # type: ignore[attr-defined]
+    fallback: Locate = context.locate  # type: ignore[attr-defined]
+    return lambda lat, lon: known[(lat, lon)] if (lat, lon) in known else fallback(lat, lon)
 
 
 def _decision_values(decision: RouteDecision, context: object,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import DateTime, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from panah.core.db import Base, exclusive, table_of
+from panah.core.db import Base, deferred, exclusive, table_of
 from panah.security.audit import AuditAction, AuditRecord, ChainProblem, seal, verify_chain
 from panah.security.policy import Actor
 
@@ -125,7 +125,7 @@ def _last_record(session: Session) -> AuditRecord | None:
 
 
 _LAST = select(*_COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)
-_INSERT = table_of(AuditEvent).insert()
+_INSERT = deferred(table_of(AuditEvent).insert())
 
 
 def _record(row: Any) -> AuditRecord:  # a Row of _COLUMNS; its generic form differs in 2.0 and 2.1

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -202,3 +203,24 @@ def test_appending_several_audit_events_at_once_makes_the_same_chain(line: Line)
     assert [r.hash for r in together] == [r.hash for r in one_by_one]
     with unit_of_work(line.factory) as session:
         assert verify(session) == []
+
+
+def test_the_writer_goes_on_when_the_database_drops_its_connections(
+    line: Line,
+) -> None:
+    if line.factory.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("SQLite has no server that could drop the writer's connection")
+    writer = IntakeWriter(line.factory, FrozenClock(NOW), line.process, idle_s=5)
+    first = writer.submit(call("call.offered", "c1")).result(timeout=20)
+    url = line.factory.kw["bind"].url.set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as admin:
+        # As a restarted server would: every connection of the app's pool is gone.
+        dropped = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert dropped and dropped >= 1
+    second = writer.submit(call("call.offered", "c2")).result(timeout=20)
+    third = writer.submit(call("call.offered", "c3")).result(timeout=20)
+    assert all(isinstance(r, Receipt) and r.status == "processed"
+               for r in (first, second, third))
+    assert line.count(Contact, MINE) == 3

@@ -103,6 +103,11 @@ def test_vectorised_equals_one_by_one(locator: ApproximateLocator) -> None:
     assert 0 < batch.inside.sum() < len(lats)
 
 
+def test_placements_of_many_points_equal_locating_each(locator: ApproximateLocator) -> None:
+    points = [(36.6550, 51.4205), (37.3, 50.0), (33.3, 44.4), (27.2, 56.3)]
+    assert locator.placements(points) == [locator.locate(lat, lon) for lat, lon in points]
+
+
 def test_nan_in_a_batch_is_outside(locator: ApproximateLocator) -> None:
     batch = locator.locate_many([np.nan, 36.655], [51.42, 51.4205])
     assert list(batch.inside) == [False, True]

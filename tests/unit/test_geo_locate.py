@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.db import make_engine, make_session_factory, unit_of_work
+from panah.core.errors import InvalidInput
 from panah.core.migrate import upgrade
 from panah.geo.model import Locator, PolygonLocator
 from panah.geo.reference import county_facts, province_facts
@@ -145,6 +146,14 @@ def test_vectorised_equals_one_by_one(locator: Locator) -> None:
         assert (one.county_key if one else None) == batch.county[i]
         assert batch.inside[i] == (one is not None)
     assert 0 < batch.inside.sum() < len(lats)
+
+
+def test_placements_of_many_points_equal_locating_each(locator: Locator) -> None:
+    points = [*((t[0], t[1]) for t in BORDER_TOWNS.values()), *OUTSIDE.values(), (36.655, 51.42)]
+    assert locator.placements(points) == [locator.locate(lat, lon) for lat, lon in points]
+    assert locator.placements([]) == []
+    with pytest.raises(InvalidInput):  # not a coordinate at all: refused, as one by one
+        locator.placements([(36.6, 51.4), (91.0, 51.4)])
 
 
 def test_an_empty_batch(locator: Locator) -> None:
