@@ -14,7 +14,10 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/intake/location.py panah/intake/routing.py panah/intake/queue.py \
 	panah/intake/overflow.py panah/intake/events.py panah/intake/scheduled.py \
 	panah/intake/history.py panah/intake/writer.py panah/intake/lines.py \
-	panah/integrations/fastagi.py panah/integrations/sms.py
+	panah/integrations/fastagi.py panah/integrations/sms.py \
+	panah/triage/taxonomy.py panah/triage/protocols.py panah/triage/protocol_data.py \
+	panah/triage/referrals.py panah/triage/followups.py panah/triage/outcomes.py \
+	panah/triage/exchange.py panah/triage/actions.py
 
 .PHONY: run test lint bench install clean help
 

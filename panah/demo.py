@@ -26,6 +26,7 @@ from panah.intake.demo import load_demo_contacts
 from panah.security.orm import User
 from panah.security.passwords import hash_password
 from panah.security.roles import Role
+from panah.triage.demo import load_triage_demo
 
 PROVINCE = "IR-02"
 M = TypeVar("M", bound=Base)
@@ -328,4 +329,5 @@ def load_demo(session: Session, *, now: datetime, password: str) -> list[tuple[s
     session.flush()
     load_demo_cases(session, now=now)
     load_demo_contacts(session, now=now)
+    load_triage_demo(session, now=now)
     return logins

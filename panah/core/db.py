@@ -207,3 +207,4 @@ def import_all_models() -> None:
     from panah.security import access_orm as _access  # noqa: F401
     from panah.security import audit_orm as _audit  # noqa: F401
     from panah.security import orm as _security  # noqa: F401
+    from panah.triage import orm as _triage  # noqa: F401

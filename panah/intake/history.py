@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from panah.intake.model import ContactState, RiskLevel
+from panah.triage.outcomes import Outcome, nuisance_flag
 
 RECENT_RISK = timedelta(days=90)  # an earlier contact in danger this recent is raised
 BURST = timedelta(hours=24)
@@ -27,6 +28,7 @@ class Flag(StrEnum):
     protected_case = "protected_case"  # an open case of a restricted category
     many_recent = "many_recent"  # three or more contacts in the last 24 hours
     lost_before = "lost_before"  # two or more lost calls in the last 24 hours
+    repeated_nuisance = "repeated_nuisance"  # closed as nuisance again and again: never blocked
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Earlier:
     risk: RiskLevel
     state: ContactState
     lost: bool = False  # the caller hung up before anyone answered (whatever came after)
+    nuisance: bool = False  # closed with the outcome "nuisance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,4 +65,7 @@ def flags(earlier: Sequence[Earlier], cases: Sequence[CaseFact], now: datetime) 
         raised.append(Flag.many_recent)
     if sum(c.lost for c in burst) >= LOST_CONTACTS:
         raised.append(Flag.lost_before)
+    if nuisance_flag([(c.offered_at, Outcome.nuisance) for c in earlier if c.nuisance],
+                     now=now) is not None:
+        raised.append(Flag.repeated_nuisance)  # shown to the counsellor; the call still rings
     return raised

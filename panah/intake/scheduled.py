@@ -31,6 +31,8 @@ class TickReport:
     overflowed: int
     sms_sent: int
     sms_failed: int
+    referrals_escalated: int = 0  # not acknowledged by the partner in time
+    follow_ups_escalated: int = 0  # follow-up calls not made in time
 
 
 def overflow_due(session: Session, *, now: datetime, lines: dict[str, LineConfig]) -> int:

@@ -1,4 +1,5 @@
-"""The server's timer loop: every second, overflow what is due and send the SMS outbox.
+"""The server's timer loop: every second, overflow what is due, escalate referrals and
+follow-ups whose time has passed, and send the SMS outbox.
 
 The due times live in the database, so this loop holds no state: stopping it delays
 timers, never loses them, and ``panah intake tick`` does the same work from a shell.
@@ -17,6 +18,7 @@ from panah.core.db import exclusive, unit_of_work
 from panah.intake.context import load_lines
 from panah.intake.scheduled import TickReport, overflow_due, send_pending_sms
 from panah.integrations.sms import SmsProvider
+from panah.triage.scheduled import escalate_due
 
 log = logging.getLogger("panah.intake")
 
@@ -32,10 +34,13 @@ def tick(factory: sessionmaker[Session], *, clock: Clock, sms: SmsProvider) -> T
     with unit_of_work(factory) as session:
         exclusive(session, TIMERS_LOCK_ID)
         overflowed = overflow_due(session, now=now, lines=load_lines(session))
+    with unit_of_work(factory) as session:
+        exclusive(session, TIMERS_LOCK_ID)
+        referrals, follow_ups = escalate_due(session, now=now)
     with unit_of_work(factory) as session:  # after the contacts' commit: texts go out last
         exclusive(session, TIMERS_LOCK_ID)
         sent, failed = send_pending_sms(session, provider=sms, now=now)
-    return TickReport(overflowed, sent, failed)
+    return TickReport(overflowed, sent, failed, referrals, follow_ups)
 
 
 async def run_forever(run: Callable[[], TickReport], *, interval_s: float = 1.0) -> None:

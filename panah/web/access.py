@@ -211,3 +211,89 @@ def contact_access(permission: Permission) -> Callable[..., int]:
     setattr(dependency, RESOURCE_ATTRIBUTE,
             ResourceMarker("contact", "contact_id", permission, load_contact))
     return dependency
+
+
+def load_follow_up(session: Session, follow_up_id: int) -> Resource | None:
+    from panah.triage.orm import FollowUp
+
+    row = session.get(FollowUp, follow_up_id)
+    return Resource("follow_up", province_code=row.province_code) if row is not None else None
+
+
+def follow_up_access(permission: Permission) -> Callable[..., int]:
+    """A dependency giving the id of a follow-up call the actor may make (one of their
+    province's, or of a contact never placed in one); else 403 (audited)."""
+    guard = require(permission)
+
+    def dependency(
+        request: Request,
+        follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        actor: Annotated[Actor, Depends(guard)],
+    ) -> int:
+        now = get_clock(request).now()
+        factory = request.app.state.session_factory
+        with unit_of_work(factory) as session:
+            resource = load_follow_up(session, follow_up_id)
+        if resource is None:
+            raise NotFound(f"There is no follow-up {follow_up_id}.",
+                           f"پیگیری‌ای با شمارهٔ {follow_up_id} نیست.")
+        decision = decide(actor, permission, resource)
+        if not decision:
+            record_denial(factory, actor, permission, decision, "follow_up", follow_up_id, now)
+            raise Forbidden("This follow-up belongs to another province's line: its "
+                            "counsellors make the call.",
+                            "این پیگیری از آنِ خط ۱۲۳ استان دیگری است و کارشناسان همان استان "
+                            "تماس می‌گیرند.",
+                            why=decision.why.value, follow_up_id=follow_up_id)
+        return follow_up_id
+
+    dependency.__name__ = f"follow_up_access_{permission.value}"
+    setattr(dependency, RESOURCE_ATTRIBUTE,
+            ResourceMarker("follow_up", "follow_up_id", permission, load_follow_up))
+    return dependency
+
+
+def load_referral(session: Session, referral_id: int) -> Resource | None:
+    """A referral's place is its contact's: the same province and queues reach it."""
+    from panah.triage.orm import Referral
+
+    referral = session.get(Referral, referral_id)
+    contact = load_contact(session, referral.contact_id) if referral is not None else None
+    if contact is None:
+        return None
+    return Resource("referral", province_code=contact.province_code,
+                    offered_to=contact.offered_to)
+
+
+def referral_access(permission: Permission) -> Callable[..., int]:
+    """A dependency giving the id of a referral whose contact the actor may reach (as
+    ``contact_access``), auditing the read; else 403 (audited)."""
+    guard = require(permission)
+
+    def dependency(
+        request: Request,
+        referral_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        actor: Annotated[Actor, Depends(guard)],
+    ) -> int:
+        now = get_clock(request).now()
+        factory = request.app.state.session_factory
+        with unit_of_work(factory) as session:
+            resource = load_referral(session, referral_id)
+            if resource is None:
+                raise NotFound(f"There is no referral {referral_id}.",
+                               f"ارجاعی با شمارهٔ {referral_id} نیست.")
+            decision = decide(actor, permission, resource)
+            if decision:
+                audit(session, actor, AuditAction.read, "referral", referral_id, now=now,
+                      reason=decision.why)
+        if not decision:
+            record_denial(factory, actor, permission, decision, "referral", referral_id, now)
+            raise Forbidden("This referral belongs to another province's line.",
+                            "این ارجاع از آنِ خط ۱۲۳ استان دیگری است.",
+                            why=decision.why.value, referral_id=referral_id)
+        return referral_id
+
+    dependency.__name__ = f"referral_access_{permission.value}"
+    setattr(dependency, RESOURCE_ATTRIBUTE,
+            ResourceMarker("referral", "referral_id", permission, load_referral))
+    return dependency

@@ -49,6 +49,22 @@ def contact_ids(db: sqlite3.Connection) -> dict[str, object]:
     }
 
 
+def referral_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "inside": _one(db, "SELECT r.id FROM referral r JOIN contact c ON c.id = r.contact_id"
+                           " WHERE c.province_code='IR-02'"),
+        "outside": _one(db, "SELECT r.id FROM referral r JOIN contact c ON c.id = r.contact_id"
+                            " WHERE c.province_code='IR-01'"),
+    }
+
+
+def follow_up_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "inside": _one(db, "SELECT id FROM follow_up WHERE province_code='IR-02'"),
+        "outside": _one(db, "SELECT id FROM follow_up WHERE province_code='IR-01'"),
+    }
+
+
 PATH_SAMPLES: dict[str, Lookup] = {
     "contact_id": contact_ids,
     "case_id": case_ids,
@@ -57,4 +73,7 @@ PATH_SAMPLES: dict[str, Lookup] = {
     "key_id": api_key_ids,
     "code": lambda db: {"inside": "fa"},
     "province_code": lambda db: {"inside": "IR-02", "outside": "IR-01"},
+    "referral_id": referral_ids,
+    "follow_up_id": follow_up_ids,
+    "protocol_id": lambda db: {"inside": "lethality_screen"},
 }

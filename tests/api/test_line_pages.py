@@ -143,9 +143,8 @@ def test_the_contact_screen_shows_caller_history_location_and_trail(people: Peop
     assert abs(data["locations"][0]["lat"] - 36.655) < 1e-6
     assert 'id="line-map"' in text and "leaflet.js" in text
     assert 'id="line-chat"' not in text  # a voice call has no chat panel
-    wrap_up = text.split('id="wrap-up"', 1)[1].split("</section>", 1)[0]
-    assert "با بخش غربالگری می‌آید" in wrap_up and "disabled" in wrap_up
-    assert "<form" not in wrap_up  # nothing pretends to save
+    # The triage panel (categories, screens, outcomes) is loaded into the screen by HTMX.
+    assert f'hx-get="/line/contacts/{chalus}/triage"' in text
 
 
 def test_earlier_contacts_from_the_same_number_are_counted(

@@ -57,3 +57,15 @@ def test_someone_who_keeps_calling_or_keeps_getting_lost_is_raised() -> None:
     assert flags(lost, [], NOWRUZ) == [Flag.many_recent, Flag.lost_before]
     old_lost = [earlier(timedelta(hours=h), lost=True, n=h) for h in (2, 30)]
     assert Flag.lost_before not in flags(old_lost, [], NOWRUZ)
+
+
+def test_repeated_nuisance_is_raised_after_three_in_a_week_and_not_before() -> None:
+    def nuisance(n: int, days: float) -> Earlier:
+        return Earlier(n, NOWRUZ - timedelta(days=days), RiskLevel.information,
+                       ContactState.closed, nuisance=True)
+
+    assert Flag.repeated_nuisance not in flags([nuisance(1, 1), nuisance(2, 2)], [], NOWRUZ)
+    assert Flag.repeated_nuisance in flags([nuisance(1, 1), nuisance(2, 2), nuisance(3, 6)],
+                                           [], NOWRUZ)
+    assert Flag.repeated_nuisance not in flags(  # one of them is older than the week
+        [nuisance(1, 1), nuisance(2, 2), nuisance(3, 8)], [], NOWRUZ)

@@ -10,6 +10,7 @@ from panah.web.routes import (
     case_pages,
     cases,
     chat,
+    directory,
     geo,
     health,
     help,
@@ -18,12 +19,16 @@ from panah.web.routes import (
     lines,
     pages,
     partner,
+    referrals,
     reports,
+    triage,
+    triage_pages,
 )
 
 
 def mount_routes(app: FastAPI) -> None:
     # The webhooks first: they carry the most requests, and routes are matched in order.
     for module in (health, intake, auth, pages, geo, cases, case_pages, reports, admin_keys,
-                   partner, line_pages, lines, help, chat):
+                   partner, line_pages, lines, help, chat, triage, referrals, directory,
+                   triage_pages):
         app.include_router(module.router)

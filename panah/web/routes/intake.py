@@ -183,9 +183,11 @@ def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
         count, earlier = earlier_contacts(session, contact) if contact.caller_hash else (0, [])
         cases = (cases_of_phone_hash(session, actor=actor, hashed=contact.caller_hash, now=now)
                  if contact.caller_hash else [])
+        nuisance = nuisance_contacts(session, [c.id for c in earlier])
         raised = history.flags(
             [history.Earlier(c.id, as_utc(c.offered_at), RiskLevel(c.risk),
-                             ContactState(c.state), c.abandoned_at is not None)
+                             ContactState(c.state), c.abandoned_at is not None,
+                             c.id in nuisance)
              for c in earlier],
             [history.CaseFact(c.id, c.status == "open", c.restricted_category is not None)
              for c, _ in cases], now)
@@ -211,6 +213,18 @@ def read_contact(request: Request, contact_id: ContactAccess) -> ContactPublic:
             flags=[f.value for f in raised])
 
 
+
+
+def nuisance_contacts(session: Session, contact_ids: list[int]) -> set[int]:
+    """Of these contacts, those closed with the outcome "nuisance"."""
+    from sqlalchemy import select
+
+    from panah.triage.orm import ContactOutcome
+
+    if not contact_ids:
+        return set()
+    return set(session.scalars(select(ContactOutcome.contact_id).where(
+        ContactOutcome.contact_id.in_(contact_ids), ContactOutcome.outcome == "nuisance")))
 
 
 def callback_public(task: callbacks.CallbackTask) -> CallbackPublic:

@@ -29,7 +29,7 @@ from panah.intake.schemas import AttemptIn, ContactPublic, ContactSummary
 from panah.security.policy import Actor
 from panah.security.roles import Permission, Role
 from panah.web.access import contact_access
-from panah.web.deps import require
+from panah.web.deps import get_clock, require
 from panah.web.i18n import persian_digits, request_language
 from panah.web.routes.intake import (
     callback_attempt,
@@ -107,7 +107,24 @@ def _queue_context(request: Request, actor: Actor) -> dict[str, Any]:
     supervising = actor.role is Role.supervisor
     return {"contacts": contacts, "provinces": provinces, "poll_seconds": POLL_SECONDS,
             "loads": queue_loads(contacts, line) if supervising else None,
-            "province": provinces.get(actor.province_code or "")}
+            "province": provinces.get(actor.province_code or ""),
+            **(_supervised_actions(request, actor) if supervising else {})}
+
+
+def _supervised_actions(request: Request, actor: Actor) -> dict[str, Any]:
+    """The province's referrals (escalated and overdue first) and mobile-team requests."""
+    from panah.triage.orm import DispatchRequest
+    from panah.triage.referral_service import list_referrals
+
+    now = get_clock(request).now()
+    with unit_of_work(request.app.state.session_factory) as session:
+        referrals = list_referrals(session, province_code=actor.province_code, now=now,
+                                   limit=20)
+        requests = list(session.scalars(select(DispatchRequest).where(
+            DispatchRequest.province_code == actor.province_code)
+            .order_by(DispatchRequest.id.desc()).limit(20)))
+        session.expunge_all()
+    return {"referrals": referrals, "dispatch_requests": requests, "now": now}
 
 
 @router.get("/line", response_class=HTMLResponse)

@@ -1,0 +1,196 @@
+"""Referrals to partner agencies (police 110, EMS 115, the 1480 line, hospitals …): their
+lifecycle, acknowledgement deadlines, escalation, and consent.
+
+**Lifecycle.** ``requested`` → ``received`` (the partner acknowledges) → ``accepted`` or
+``rejected``; ``accepted`` → ``in_progress`` → ``completed``. A partner may also answer
+straight from ``requested`` (accept or reject without a separate acknowledgement: an API call
+that accepts has plainly received). The 123 side may ``cancel`` a referral until the partner
+accepts it; after that the partner owns the work and it is finished, not withdrawn.
+``rejected``, ``completed`` and ``cancelled`` are final; a rejected referral goes back to the
+counsellor, who refers elsewhere or acts (no outcome is "not our remit").
+
+**Acknowledgement deadline.** The partner must *decide* (accept or reject) within 5 minutes
+for immediate danger, 15 for high risk, 60 for medium, 24 hours for low risk or information.
+A "received" alone does not stop the clock: a referral still waiting for a decision at its
+deadline escalates to the shift supervisor, once (``escalated_at`` records it).
+
+**Kind.** A ``warm_transfer`` conferences the caller live to the partner; a ``handover``
+sends the case by the partner API. Both are tracked the same way.
+
+**Consent.** A referral records whether the person gave consent, refused it, or was not
+asked. Without consent it may go only under the immediate-danger override: urgency
+``immediate`` or ``high`` (the validated screens put danger to life there) *and* a written
+reason, which the service writes to the audit log. Medium or lower risk never overrides.
+
+Pure: no database, no clock; ``now`` is passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from panah.core.errors import Conflict, InvalidInput
+from panah.intake.model import RiskLevel
+
+
+class ReferralState(StrEnum):
+    requested = "requested"
+    received = "received"
+    accepted = "accepted"
+    rejected = "rejected"
+    in_progress = "in_progress"
+    completed = "completed"
+    cancelled = "cancelled"
+
+    @property
+    def label_en(self) -> str:
+        return _STATE_LABELS[self][0]
+
+    @property
+    def label_fa(self) -> str:
+        return _STATE_LABELS[self][1]
+
+
+_STATE_LABELS: dict[ReferralState, tuple[str, str]] = {
+    ReferralState.requested: ("requested", "درخواست‌شده"),
+    ReferralState.received: ("received", "دریافت‌شده"),
+    ReferralState.accepted: ("accepted", "پذیرفته‌شده"),
+    ReferralState.rejected: ("rejected", "ردشده"),
+    ReferralState.in_progress: ("in progress", "در حال انجام"),
+    ReferralState.completed: ("completed", "انجام‌شده"),
+    ReferralState.cancelled: ("cancelled", "لغوشده"),
+}
+
+TRANSITIONS: dict[ReferralState, frozenset[ReferralState]] = {
+    ReferralState.requested: frozenset({
+        ReferralState.received, ReferralState.accepted, ReferralState.rejected,
+        ReferralState.cancelled,
+    }),
+    ReferralState.received: frozenset({
+        ReferralState.accepted, ReferralState.rejected, ReferralState.cancelled,
+    }),
+    ReferralState.accepted: frozenset({ReferralState.in_progress}),
+    ReferralState.in_progress: frozenset({ReferralState.completed}),
+    ReferralState.rejected: frozenset(),
+    ReferralState.completed: frozenset(),
+    ReferralState.cancelled: frozenset(),
+}
+
+# Still waiting for the partner's decision: these escalate at the deadline.
+AWAITING_DECISION = frozenset({ReferralState.requested, ReferralState.received})
+
+
+def can_move(current: ReferralState, target: ReferralState) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def check_move(current: ReferralState, target: ReferralState) -> None:
+    """Refuse an impossible lifecycle move with what is possible instead."""
+    if can_move(current, target):
+        return
+    allowed = sorted(TRANSITIONS[current], key=list(ReferralState).index)
+    if current is target:
+        en = f"The referral is already {current.label_en}; reload it."
+        fa = f"این ارجاع هم‌اکنون {current.label_fa} است؛ آن را دوباره بارگذاری کنید."
+    elif not allowed:
+        en = (f"The referral is {current.label_en} and cannot change any more; make a new "
+              "referral if more is needed.")
+        fa = (f"این ارجاع {current.label_fa} است و دیگر تغییر نمی‌کند؛ اگر کار دیگری لازم "
+              "است، ارجاع تازه‌ای بسازید.")
+    else:
+        en = (f"A {current.label_en} referral cannot become {target.label_en}; it can "
+              f"become: {', '.join(s.label_en for s in allowed)}.")
+        fa = (f"ارجاع {current.label_fa} نمی‌تواند {target.label_fa} شود؛ می‌تواند این‌ها "
+              f"شود: {'، '.join(s.label_fa for s in allowed)}.")
+    raise Conflict(en, fa, current=current.value, target=target.value,
+                   allowed=[s.value for s in allowed])
+
+
+ACK_WITHIN: dict[RiskLevel, timedelta] = {
+    RiskLevel.immediate: timedelta(minutes=5),
+    RiskLevel.high: timedelta(minutes=15),
+    RiskLevel.medium: timedelta(minutes=60),
+    RiskLevel.low: timedelta(hours=24),
+    RiskLevel.information: timedelta(hours=24),
+}
+
+
+def ack_deadline(requested_at: datetime, *, urgency: RiskLevel) -> datetime:
+    """When the partner must have accepted or rejected a referral made at ``requested_at``."""
+    return requested_at + ACK_WITHIN[urgency]
+
+
+class ConsentStatus(StrEnum):
+    given = "given"
+    refused = "refused"
+    not_asked = "not_asked"
+
+
+class HandoverKind(StrEnum):
+    warm_transfer = "warm_transfer"  # the caller is conferenced live to the partner
+    handover = "handover"  # the case goes through the partner API
+
+
+OVERRIDE_URGENCIES = frozenset({RiskLevel.immediate, RiskLevel.high})
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralView:
+    """What the pure rules need to know of a stored referral."""
+
+    id: str
+    agency_code: str
+    state: ReferralState
+    urgency: RiskLevel
+    requested_at: datetime
+    kind: HandoverKind = HandoverKind.handover
+    consent: ConsentStatus = ConsentStatus.not_asked
+    override_reason: str | None = None
+    escalated_at: datetime | None = None
+
+    @property
+    def ack_due_at(self) -> datetime:
+        return ack_deadline(self.requested_at, urgency=self.urgency)
+
+
+def escalation_due(referral: ReferralView, *, now: datetime) -> bool:
+    """True when the referral is still waiting for the partner's decision at or after its
+    deadline and has not been escalated yet: the service then tells the supervisor and sets
+    ``escalated_at``, so it happens once."""
+    return (referral.state in AWAITING_DECISION
+            and referral.escalated_at is None
+            and now >= referral.ack_due_at)
+
+
+def check_consent(
+    consent: ConsentStatus, *, urgency: RiskLevel, override_reason: str | None
+) -> bool:
+    """Refuse a referral made without consent unless the immediate-danger override applies.
+
+    Returns ``True`` when the override is used (the service must audit-log it with its
+    reason), ``False`` when the person consented.
+    """
+    if consent is ConsentStatus.given:
+        return False
+    asked = consent is ConsentStatus.refused
+    if urgency not in OVERRIDE_URGENCIES:
+        raise InvalidInput(
+            ("The person refused consent" if asked else "Consent was not asked")
+            + f" and the risk is {urgency.value}: ask for consent, or refer only if the risk "
+            "is high or immediate and you give the reason.",
+            ("فرد رضایت نداد" if asked else "از فرد رضایت پرسیده نشد")
+            + " و خطر در سطح فوری یا بالا نیست: رضایت بگیرید؛ بدون رضایت تنها در خطر بالا "
+            "یا فوری و با نوشتن دلیل می‌توان ارجاع داد.",
+            field="consent", consent=consent.value, urgency=urgency.value,
+        )
+    if not (override_reason or "").strip():
+        raise InvalidInput(
+            "A referral without consent needs the reason for the immediate-danger override: "
+            "write why the person's life or safety cannot wait for consent.",
+            "ارجاع بدون رضایت به دلیل نیاز دارد: بنویسید چرا جان یا امنیت فرد منتظر رضایت "
+            "نمی‌ماند.",
+            field="override_reason", consent=consent.value, urgency=urgency.value,
+        )
+    return True
