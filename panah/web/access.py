@@ -7,6 +7,7 @@ leaves and a refused attempt is on record although the request fails.
 """
 
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -179,38 +180,69 @@ def line_access(permission: Permission) -> Callable[..., str]:
     return dependency
 
 
-def contact_access(permission: Permission) -> Callable[..., int]:
-    """A dependency giving the id of a contact the actor may reach (its province's queue, or
-    the national pool for an unlocated one), auditing the read; else 403 (audited)."""
+@dataclass(frozen=True, slots=True)
+class Guarded:
+    """A kind of resource reached by an integer id in the path, whose place (province,
+    queues) the policy decides on: what to load, and what to say when it is missing or
+    out of reach (``{id}`` is filled in)."""
+
+    kind: str
+    param: str
+    load: Callable[[Session, int], Resource | None]
+    missing: tuple[str, str]  # English, Persian
+    refused: tuple[str, str]
+    audit_reads: bool = True
+
+
+def id_access(spec: Guarded, permission: Permission) -> Callable[..., int]:
+    """A dependency giving the id in ``spec.param`` of a resource the actor may reach,
+    auditing the read (when ``spec.audit_reads``); else 404 or 403 (audited)."""
     guard = require(permission)
 
-    def dependency(
-        request: Request,
-        contact_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-        actor: Annotated[Actor, Depends(guard)],
-    ) -> int:
+    def dependency(request: Request, actor: Actor, **path: int) -> int:
+        subject_id = path[spec.param]
         now = get_clock(request).now()
         factory = request.app.state.session_factory
         with unit_of_work(factory) as session:
-            resource = load_contact(session, contact_id)
+            resource = spec.load(session, subject_id)
             if resource is None:
-                raise NotFound(f"There is no contact {contact_id}.",
-                               f"تماسی با شمارهٔ {contact_id} نیست.")
+                raise NotFound(spec.missing[0].format(id=subject_id),
+                               spec.missing[1].format(id=subject_id))
             decision = decide(actor, permission, resource)
-            if decision:
-                audit(session, actor, AuditAction.read, "contact", contact_id, now=now,
+            if decision and spec.audit_reads:
+                audit(session, actor, AuditAction.read, spec.kind, subject_id, now=now,
                       reason=decision.why)
         if not decision:
-            record_denial(factory, actor, permission, decision, "contact", contact_id, now)
-            raise Forbidden("This contact belongs to another province's line.",
-                            "این تماس از آنِ خط ۱۲۳ استان دیگری است.",
-                            why=decision.why.value, contact_id=contact_id)
-        return contact_id
+            record_denial(factory, actor, permission, decision, spec.kind, subject_id, now)
+            raise Forbidden(spec.refused[0], spec.refused[1], why=decision.why.value,
+                            **{spec.param: subject_id})
+        return subject_id
 
-    dependency.__name__ = f"contact_access_{permission.value}"
+    # FastAPI reads the parameters from the signature: the path parameter takes its name.
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    dependency.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("request", keyword, annotation=Request),
+        inspect.Parameter(spec.param, keyword,
+                          annotation=Annotated[int, Path(ge=1, le=2**31 - 1)]),
+        inspect.Parameter("actor", keyword, annotation=Annotated[Actor, Depends(guard)]),
+    ])
+    dependency.__name__ = f"{spec.kind}_access_{permission.value}"
     setattr(dependency, RESOURCE_ATTRIBUTE,
-            ResourceMarker("contact", "contact_id", permission, load_contact))
+            ResourceMarker(spec.kind, spec.param, permission, spec.load))
     return dependency
+
+
+CONTACT = Guarded(
+    "contact", "contact_id", load_contact,
+    ("There is no contact {id}.", "تماسی با شمارهٔ {id} نیست."),
+    ("This contact belongs to another province's line.",
+     "این تماس از آنِ خط ۱۲۳ استان دیگری است."))
+
+
+def contact_access(permission: Permission) -> Callable[..., int]:
+    """A contact the actor may reach: its province's queue, or the national pool for an
+    unlocated one."""
+    return id_access(CONTACT, permission)
 
 
 def load_follow_up(session: Session, follow_up_id: int) -> Resource | None:
@@ -220,37 +252,18 @@ def load_follow_up(session: Session, follow_up_id: int) -> Resource | None:
     return Resource("follow_up", province_code=row.province_code) if row is not None else None
 
 
+FOLLOW_UP = Guarded(
+    "follow_up", "follow_up_id", load_follow_up,
+    ("There is no follow-up {id}.", "پیگیری‌ای با شمارهٔ {id} نیست."),
+    ("This follow-up belongs to another province's line: its counsellors make the call.",
+     "این پیگیری از آنِ خط ۱۲۳ استان دیگری است و کارشناسان همان استان تماس می‌گیرند."),
+    audit_reads=False)
+
+
 def follow_up_access(permission: Permission) -> Callable[..., int]:
-    """A dependency giving the id of a follow-up call the actor may make (one of their
-    province's, or of a contact never placed in one); else 403 (audited)."""
-    guard = require(permission)
-
-    def dependency(
-        request: Request,
-        follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-        actor: Annotated[Actor, Depends(guard)],
-    ) -> int:
-        now = get_clock(request).now()
-        factory = request.app.state.session_factory
-        with unit_of_work(factory) as session:
-            resource = load_follow_up(session, follow_up_id)
-        if resource is None:
-            raise NotFound(f"There is no follow-up {follow_up_id}.",
-                           f"پیگیری‌ای با شمارهٔ {follow_up_id} نیست.")
-        decision = decide(actor, permission, resource)
-        if not decision:
-            record_denial(factory, actor, permission, decision, "follow_up", follow_up_id, now)
-            raise Forbidden("This follow-up belongs to another province's line: its "
-                            "counsellors make the call.",
-                            "این پیگیری از آنِ خط ۱۲۳ استان دیگری است و کارشناسان همان استان "
-                            "تماس می‌گیرند.",
-                            why=decision.why.value, follow_up_id=follow_up_id)
-        return follow_up_id
-
-    dependency.__name__ = f"follow_up_access_{permission.value}"
-    setattr(dependency, RESOURCE_ATTRIBUTE,
-            ResourceMarker("follow_up", "follow_up_id", permission, load_follow_up))
-    return dependency
+    """A follow-up call the actor may make: one of their province's, or of a contact never
+    placed in one."""
+    return id_access(FOLLOW_UP, permission)
 
 
 def load_referral(session: Session, referral_id: int) -> Resource | None:
@@ -265,35 +278,13 @@ def load_referral(session: Session, referral_id: int) -> Resource | None:
                     offered_to=contact.offered_to)
 
 
+REFERRAL = Guarded(
+    "referral", "referral_id", load_referral,
+    ("There is no referral {id}.", "ارجاعی با شمارهٔ {id} نیست."),
+    ("This referral belongs to another province's line.",
+     "این ارجاع از آنِ خط ۱۲۳ استان دیگری است."))
+
+
 def referral_access(permission: Permission) -> Callable[..., int]:
-    """A dependency giving the id of a referral whose contact the actor may reach (as
-    ``contact_access``), auditing the read; else 403 (audited)."""
-    guard = require(permission)
-
-    def dependency(
-        request: Request,
-        referral_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-        actor: Annotated[Actor, Depends(guard)],
-    ) -> int:
-        now = get_clock(request).now()
-        factory = request.app.state.session_factory
-        with unit_of_work(factory) as session:
-            resource = load_referral(session, referral_id)
-            if resource is None:
-                raise NotFound(f"There is no referral {referral_id}.",
-                               f"ارجاعی با شمارهٔ {referral_id} نیست.")
-            decision = decide(actor, permission, resource)
-            if decision:
-                audit(session, actor, AuditAction.read, "referral", referral_id, now=now,
-                      reason=decision.why)
-        if not decision:
-            record_denial(factory, actor, permission, decision, "referral", referral_id, now)
-            raise Forbidden("This referral belongs to another province's line.",
-                            "این ارجاع از آنِ خط ۱۲۳ استان دیگری است.",
-                            why=decision.why.value, referral_id=referral_id)
-        return referral_id
-
-    dependency.__name__ = f"referral_access_{permission.value}"
-    setattr(dependency, RESOURCE_ATTRIBUTE,
-            ResourceMarker("referral", "referral_id", permission, load_referral))
-    return dependency
+    """A referral whose contact the actor may reach (as ``contact_access``)."""
+    return id_access(REFERRAL, permission)
