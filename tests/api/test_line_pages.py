@@ -323,3 +323,31 @@ def test_a_contact_waits_for_a_colleague_with_the_asked_for_skill_while_one_is_o
 
     clock.advance(minutes=3)  # the women have left their consoles; the holds run out
     assert held("counsellor_man") == {cid: None for cid in held("counsellor_man")}
+
+
+def test_follow_up_calls_are_on_the_work_list_and_recorded_once(
+    app: FastAPI, people: People
+) -> None:
+    from sqlalchemy import select
+
+    from panah.triage.orm import FollowUp
+
+    with unit_of_work(app.state.session_factory) as session:
+        mine = session.scalars(select(FollowUp.id).where(FollowUp.province_code == "IR-02",
+                                                         FollowUp.done_at.is_(None))).first()
+        gilan = session.scalars(select(FollowUp.id).where(
+            FollowUp.province_code == "IR-01")).first()
+    assert mine is not None and gilan is not None  # the demo has one of each
+    counsellor = people("counsellor")
+    page = counsellor.get("/line/callbacks", headers=HTML).text
+    assert f'data-follow-up="{mine}"' in page and f'data-follow-up="{gilan}"' not in page
+    assert "تماس‌های پیگیری" in page
+    done = counsellor.post(f"/line/follow-ups/{mine}/done",
+                           data={"result": "reached", "note": "حالش بهتر است"}, headers=HTML)
+    assert done.status_code == 200, done.text
+    assert 'id="follow-up-done"' in done.text and f'data-follow-up="{mine}"' not in done.text
+    twice = counsellor.post(f"/line/follow-ups/{mine}/done", data={"result": "reached"},
+                            headers=HTML)
+    assert twice.status_code == 409
+    assert people("counsellor_gilan").post(f"/line/follow-ups/{mine}/done", data={
+        "result": "reached"}, headers=HTML).status_code == 403

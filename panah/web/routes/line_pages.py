@@ -28,7 +28,7 @@ from panah.intake.routing import LineConfig
 from panah.intake.schemas import AttemptIn, ContactPublic, ContactSummary
 from panah.security.policy import Actor
 from panah.security.roles import Permission, Role
-from panah.web.access import contact_access
+from panah.web.access import contact_access, follow_up_access
 from panah.web.deps import get_clock, require
 from panah.web.i18n import persian_digits, request_language
 from panah.web.routes.intake import (
@@ -42,6 +42,7 @@ from panah.web.routes.intake import (
 router = APIRouter(tags=["123 line pages"], include_in_schema=False)
 Answer = Annotated[Actor, Depends(require(Permission.answer_contacts))]
 ContactAccess = Annotated[int, Depends(contact_access(Permission.answer_contacts))]
+FollowUpAccess = Annotated[int, Depends(follow_up_access(Permission.answer_contacts))]
 CHAT_CHANNELS = frozenset({Channel.web_chat.value, Channel.sms.value})
 URGENT = frozenset({RiskLevel.immediate, RiskLevel.high})
 POLL_SECONDS = 2
@@ -191,11 +192,17 @@ def contact_page(request: Request, contact_id: ContactAccess) -> Response:
 
 
 def _callbacks_context(request: Request, actor: Actor, **extra: Any) -> dict[str, Any]:
+    from panah.triage.followup_service import FollowUpResult, list_follow_ups
+
     with unit_of_work(request.app.state.session_factory) as session:
         provinces = _provinces(session)
+        follow_ups = list_follow_ups(session, province_code=actor.province_code,
+                                     due_before=None, with_unplaced=True, limit=50)
         session.expunge_all()
     return {"tasks": line_callbacks(request, actor), "provinces": provinces,
-            "outcomes": [o.value for o in AttemptOutcome], **extra}
+            "outcomes": [o.value for o in AttemptOutcome], "follow_ups": follow_ups,
+            "follow_up_results": [r.value for r in FollowUpResult],
+            **extra}
 
 
 @router.get("/line/callbacks", response_class=HTMLResponse)
@@ -203,6 +210,28 @@ def callbacks_page(request: Request, actor: Answer) -> Response:
     """Callers lost before anyone answered, to call back: the number, when it is due, the
     attempts so far, and a form to log the next one."""
     return _page(request, "line/callbacks.html", _callbacks_context(request, actor))
+
+
+@router.post("/line/follow-ups/{follow_up_id}/done", response_class=HTMLResponse)
+async def follow_up_form(request: Request, actor: Answer, follow_up_id: FollowUpAccess,
+                         ) -> Response:
+    """The work list's follow-up form (HTMX): record the call, answer with the list."""
+    from panah.triage.followup_service import FollowUpResult, complete_follow_up
+
+    form = await request.form()
+    result, note = str(form.get("result", "")), str(form.get("note", "")) or None
+    if result not in {r.value for r in FollowUpResult}:
+        raise InvalidInput("Choose how the follow-up call went.",
+                           "بگویید تماس پیگیری چگونه بود.", field="result")
+
+    def complete() -> None:
+        with unit_of_work(request.app.state.session_factory) as session:
+            complete_follow_up(session, follow_up_id=follow_up_id, note=note, actor=actor,
+                               result=FollowUpResult(result), now=get_clock(request).now())
+
+    await run_in_threadpool(complete)
+    return _page(request, "line/_callbacks.html",
+                 _callbacks_context(request, actor, followed=follow_up_id))
 
 
 @router.post("/line/contacts/{contact_id}/callback-attempt", response_class=HTMLResponse)
