@@ -23,8 +23,17 @@ from panah.security.audit import AuditAction
 from panah.security.policy import Actor
 from panah.triage import protocol_data
 from panah.triage.actions import Proposal, propose
-from panah.triage.orm import ContactCategory, ContactOutcome, DispatchRequest, Referral, Screen
-from panah.triage.outcomes import Outcome, OutcomeInput, check_close
+from panah.triage.followup_service import schedule_follow_ups
+from panah.triage.orm import (
+    Agency,
+    ContactCategory,
+    ContactOutcome,
+    DispatchRequest,
+    Referral,
+    Resource,
+    Screen,
+)
+from panah.triage.outcomes import Outcome, OutcomeInput, check_close, parse_outcome
 from panah.triage.protocols import Answers, Protocol, ScreenResult, combine, score
 from panah.triage.taxonomy import Category, check_categories
 
@@ -86,8 +95,6 @@ def screens_of(session: Session, contact_id: int) -> list[tuple[str, RiskLevel]]
 
 def taken_actions(session: Session, contact_id: int) -> set[str]:
     """"mobile_team" and the agency domains already referred to, for ``propose``."""
-    from panah.triage.orm import Agency
-
     taken = {"mobile_team"} if session.scalar(select(DispatchRequest.id).where(
         DispatchRequest.contact_id == contact_id).limit(1)) else set()
     taken |= set(session.scalars(select(Agency.domain).join(
@@ -179,8 +186,6 @@ def _outcome_row(session: Session, contact: Contact, item: OutcomeInput,
 
 
 def _referral_to(session: Session, contact: Contact, agency_code: str) -> int:
-    from panah.triage.orm import Agency
-
     referral_id = session.scalar(select(Referral.id).join(
         Agency, Agency.id == Referral.agency_id).where(
         Referral.contact_id == contact.id, Agency.code == agency_code))
@@ -204,8 +209,6 @@ def _dispatch_request_of(session: Session, contact: Contact, actor: Actor | None
 
 
 def _check_directory_entries(session: Session, entries: Sequence[str]) -> None:
-    from panah.triage.orm import Resource
-
     known = set(session.scalars(select(Resource.code).where(Resource.code.in_(entries))))
     missing = sorted(set(entries) - known)
     if missing:
@@ -227,8 +230,6 @@ def _schedule_callback(session: Session, contact: Contact, due_at: datetime,
 
 def _schedule_follow_ups(session: Session, contact: Contact, actor: Actor | None,
                          now: datetime) -> int:
-    from panah.triage.followup_service import schedule_follow_ups
-
     return len(schedule_follow_ups(session, contact=contact,
                                    screens=screens_of(session, contact.id), closed_at=now,
                                    actor=actor))
@@ -236,8 +237,6 @@ def _schedule_follow_ups(session: Session, contact: Contact, actor: Actor | None
 
 def outcome_inputs(items: Sequence[Mapping[str, object]]) -> list[OutcomeInput]:
     """API items → the pure inputs (the outcome name checked, nothing else assumed)."""
-    from panah.triage.outcomes import parse_outcome
-
     return [OutcomeInput(
         outcome=parse_outcome(str(item.get("outcome", ""))),
         note=str(item.get("note") or ""),

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import NotFound
 from panah.intake.model import RiskLevel
@@ -176,8 +177,6 @@ def stored_score(row: Screen) -> ScoreOut:
 
 
 def dispatch_public(row: DispatchRequest) -> DispatchRequestPublic:
-    from panah.core.clock import as_utc
-
     return DispatchRequestPublic(
         id=row.id, contact_id=row.contact_id, province_code=row.province_code,
         county_key=row.county_key, priority=row.priority, lat=row.lat, lon=row.lon,
