@@ -17,7 +17,9 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/integrations/fastagi.py panah/integrations/sms.py \
 	panah/triage/taxonomy.py panah/triage/protocols.py panah/triage/protocol_data.py \
 	panah/triage/referrals.py panah/triage/followups.py panah/triage/outcomes.py \
-	panah/triage/exchange.py panah/triage/actions.py
+	panah/triage/exchange.py panah/triage/actions.py \
+	panah/dispatch/model.py panah/dispatch/recommend.py panah/geo/travel.py \
+	panah/integrations/mqtt.py panah/integrations/routing_engine.py
 
 .PHONY: run test lint bench install clean help
 

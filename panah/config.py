@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     timers: bool = True  # run the 123 line's timers (overflow, SMS outbox) inside `panah serve`
     sms_url: str | None = None  # an https:// SMS gateway; unset: texts are logged, not sent
     sms_token: str = Field(default="", repr=False)
+    # MQTT broker for unit positions and team channels (mqtt://host:1883 or mqtts://…);
+    # unset: positions come over HTTP and channels over websockets only.
+    mqtt_url: str | None = Field(default=None, repr=False)  # may carry a password
+    # Stable across restarts and unique per server process (the broker keeps its session).
+    mqtt_client_id: str | None = Field(default=None, max_length=64)
+    # A routing engine's matrix API for travel times (osrm or valhalla, and its URL);
+    # unset: the built-in travel model (distance × terrain detour, road speeds, congestion).
+    routing_engine: str | None = None
+    routing_url: str | None = None
     retention_closed_case_years: int = Field(default=10, ge=1, le=100)
     retention_login_failure_days: int = Field(default=90, ge=1, le=3650)
 

@@ -20,7 +20,8 @@ from panah.cases.demo import load_demo_cases
 from panah.centres.orm import Centre, CentreKind, CountyService
 from panah.core.db import Base
 from panah.core.errors import InvalidInput
-from panah.dispatch.orm import CrewMember, Post, PostKind, Unit, UnitKind
+from panah.dispatch.demo import load_dispatch_demo
+from panah.dispatch.orm import CrewMember, CrewSeat, Post, PostKind, Unit, UnitKind
 from panah.geo.orm import County
 from panah.intake.demo import load_demo_contacts
 from panah.security.orm import User
@@ -269,8 +270,17 @@ def _load_posts(session: Session, counties: dict[str, County], today: date) -> d
     return posts
 
 
+def _load_seats(session: Session, unit: Unit) -> None:
+    """Two seats per unit: a social worker (a woman preferred: most callers are women
+    and girls at risk) and a psychologist."""
+    for seq, (role, prefer_woman) in enumerate((("social_worker", True),
+                                                 ("psychologist", False))):
+        seat = _get_or_add(session, CrewSeat, unit_id=unit.id, seq=seq)
+        seat.role, seat.prefer_woman = role, prefer_woman
+
+
 def _load_units(
-    session: Session, centres: dict[str, Centre], posts: dict[str, Post]
+    session: Session, centres: dict[str, Centre], posts: dict[str, Post], now: datetime
 ) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for call_sign, kind, post_code, county_name, crew in UNITS:
@@ -279,7 +289,10 @@ def _load_units(
         unit.home_centre_id = centres[f"MZN-C-{county_name.upper().replace(' ', '')}"].id
         unit.post_id = posts[post_code].id
         unit.status = unit.status or "available_at_post"
+        unit.province_code = PROVINCE
+        unit.status_since = unit.status_since or now
         session.flush()
+        _load_seats(session, unit)
         for full_name, role, is_woman in crew:
             member = _get_or_add(session, CrewMember, unit_id=unit.id, full_name=full_name)
             member.role, member.is_woman = role, is_woman
@@ -323,11 +336,12 @@ def load_demo(session: Session, *, now: datetime, password: str) -> list[tuple[s
     centres = _load_centres(session, counties)
     _load_coverage(session, counties, centres)
     posts = _load_posts(session, counties, now.date())
-    units = _load_units(session, centres, posts)
+    units = _load_units(session, centres, posts, now)
     logins = _load_users(session, centres, now=now, password=password)
     _link_field_crew(session, units)
     session.flush()
     load_demo_cases(session, now=now)
     load_demo_contacts(session, now=now)
     load_triage_demo(session, now=now)
+    load_dispatch_demo(session, now=now)
     return logins

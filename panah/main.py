@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,8 +18,11 @@ from panah import __version__
 from panah.config import Settings, get_settings
 from panah.core.clock import Clock, SystemClock
 from panah.core.db import make_engine, make_session_factory, unit_of_work
+from panah.geo.travel import DEFAULT_MODEL
 from panah.intake.chat import ChatHub
 from panah.intake.context import ContextCache
+from panah.integrations.mqtt import bus_from_settings
+from panah.integrations.routing_engine import routing_from_settings
 from panah.integrations.sms import provider_from_settings
 from panah.security.apikeys import KeyHints
 from panah.security.keys import install_keyring
@@ -45,6 +49,20 @@ def _settle(app: FastAPI) -> None:
     gc.freeze()
 
 
+def _start_bus(app: FastAPI) -> None:
+    """Listen for unit positions over MQTT when a broker is configured; say so when not."""
+    from panah.dispatch.avl import PositionListener
+
+    state = app.state
+    status = state.bus.status()
+    if not status.configured:
+        log.info("%s", status.detail_en)
+    state.positions = PositionListener(
+        state.session_factory, state.clock,
+        lambda session: state.intake_context.get(session).locate)
+    state.bus.start(state.positions)
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the 123 line's timer loop with the server (``PANAH_TIMERS``) and, on
@@ -64,9 +82,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(recover, state.session_factory, clock=state.clock)
         task = asyncio.create_task(run_forever(
             lambda: tick(state.session_factory, clock=state.clock, sms=state.sms)))
+    _start_bus(app)
     try:
         yield
     finally:
+        await asyncio.to_thread(app.state.bus.stop)
         if listener is not None:
             await asyncio.to_thread(listener.stop)
         if task is not None:
@@ -96,6 +116,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.intake_context = ContextCache()
     app.state.intake_writer = None  # made on the first inbound event
     app.state.key_hints = KeyHints()
+    app.state.travel = routing_from_settings(settings.routing_engine, settings.routing_url,
+                                             DEFAULT_MODEL)
+    app.state.bus = bus_from_settings(settings.mqtt_url, client_id=settings.mqtt_client_id
+                                      or f"panah-{socket.gethostname()}-{settings.port}"[:64])
     errors.install(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     mount_routes(app)

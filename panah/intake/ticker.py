@@ -1,5 +1,6 @@
 """The server's timer loop: every second, overflow what is due, escalate referrals and
-follow-ups whose time has passed, and send the SMS outbox.
+follow-ups whose time has passed, alert dispatchers to crews on scene that missed their
+safety check-in, and send the SMS outbox.
 
 The due times live in the database, so this loop holds no state: stopping it delays
 timers, never loses them, and ``panah intake tick`` does the same work from a shell.
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.clock import Clock
 from panah.core.db import exclusive, unit_of_work
+from panah.dispatch.field import raise_missed_check_ins
 from panah.intake.context import load_lines
 from panah.intake.scheduled import TickReport, overflow_due, send_pending_sms
 from panah.integrations.sms import SmsProvider
@@ -37,10 +39,11 @@ def tick(factory: sessionmaker[Session], *, clock: Clock, sms: SmsProvider) -> T
     with unit_of_work(factory) as session:
         exclusive(session, TIMERS_LOCK_ID)
         referrals, follow_ups = escalate_due(session, now=now)
+        missed = raise_missed_check_ins(session, now=now)
     with unit_of_work(factory) as session:  # after the contacts' commit: texts go out last
         exclusive(session, TIMERS_LOCK_ID)
         sent, failed = send_pending_sms(session, provider=sms, now=now)
-    return TickReport(overflowed, sent, failed, referrals, follow_ups)
+    return TickReport(overflowed, sent, failed, referrals, follow_ups, missed)
 
 
 async def run_forever(run: Callable[[], TickReport], *, interval_s: float = 1.0) -> None:

@@ -56,6 +56,8 @@ class Permission(StrEnum):
     ingest_events = "ingest_events"  # telephony and SMS webhooks
     answer_contacts = "answer_contacts"  # the 123 queue: see, take and read contacts
     manage_line = "manage_line"  # a province's 123 line settings: hours, overflow, backups
+    dispatch_units = "dispatch_units"  # the dispatch board: incidents, recommend, assign
+    crew_updates = "crew_updates"  # a unit's statuses, positions, check-ins and reports
 
 
 _ALL = frozenset(Role)
@@ -91,6 +93,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.ingest_events: frozenset({Role.integration}),
     Permission.answer_contacts: frozenset({Role.counsellor, Role.supervisor}),
     Permission.manage_line: _SUPERVISING | {Role.national_office, Role.admin},
+    Permission.dispatch_units: _SUPERVISING | {Role.dispatcher},
+    # A dispatcher sets a status heard over the radio for a crew without its phone.
+    Permission.crew_updates: _SUPERVISING | {Role.dispatcher, Role.field_crew},
 }
 
 ROLE_SCOPE: dict[Role, Scope] = {

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput
+from panah.dispatch.model import CAUTIONS as DISPATCH_CAUTIONS
 from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Callback, Contact, ContactLocation
 from panah.intake.service import move
@@ -38,7 +39,7 @@ from panah.triage.protocols import Answers, Protocol, ScreenResult, combine, sco
 from panah.triage.taxonomy import Category, check_categories
 
 CLOSABLE = frozenset({ContactState.assigned, ContactState.answered, ContactState.wrap_up})
-CAUTIONS = frozenset({"weapon", "violent_person", "children_present", "substance", "dog"})
+CAUTIONS = frozenset(DISPATCH_CAUTIONS)
 
 
 def set_categories(session: Session, *, contact: Contact, codes: Sequence[str],

@@ -288,3 +288,70 @@ REFERRAL = Guarded(
 def referral_access(permission: Permission) -> Callable[..., int]:
     """A referral whose contact the actor may reach (as ``contact_access``)."""
     return id_access(REFERRAL, permission)
+
+
+def load_unit(session: Session, unit_id: int) -> Resource | None:
+    """A unit belongs to its home centre's province; its crew are its team, so a crew
+    member reaches their own unit and no other."""
+    from sqlalchemy import select
+
+    from panah.dispatch.orm import CrewMember, Unit
+
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.retired_at is not None:
+        return None
+    crew = frozenset(u for u in session.scalars(
+        select(CrewMember.user_id).where(CrewMember.unit_id == unit_id)) if u is not None)
+    return Resource("unit", province_code=unit.province_code, centre_id=unit.home_centre_id,
+                    team=crew)
+
+
+UNIT = Guarded(
+    "unit", "unit_id", load_unit,
+    ("There is no unit {id} in service; reload the page.",
+     "خودرویی با شمارهٔ {id} در خدمت نیست؛ صفحه را تازه کنید."),
+    ("This unit is not yours: a crew updates its own centre's units, a dispatcher "
+     "their province's.",
+     "این خودرو از آنِ شما نیست: هر تیم خودروهای مرکز خود و هر اعزام‌گر خودروهای استان "
+     "خود را به‌روز می‌کند."),
+    audit_reads=False)
+
+
+def unit_access(permission: Permission) -> Callable[..., int]:
+    return id_access(UNIT, permission)
+
+
+def load_incident(session: Session, incident_id: int) -> Resource | None:
+    from panah.dispatch.orm import Incident
+
+    row = session.get(Incident, incident_id)
+    return Resource("incident", province_code=row.province_code) if row is not None else None
+
+
+INCIDENT = Guarded(
+    "incident", "incident_id", load_incident,
+    ("There is no incident {id}.", "رخدادی با شمارهٔ {id} نیست."),
+    ("This incident belongs to another province's dispatch.",
+     "این رخداد از آنِ اعزام استان دیگری است."))
+
+
+def incident_access(permission: Permission) -> Callable[..., int]:
+    return id_access(INCIDENT, permission)
+
+
+def load_dispatch_request(session: Session, request_id: int) -> Resource | None:
+    from panah.triage.orm import DispatchRequest
+
+    row = session.get(DispatchRequest, request_id)
+    return Resource("dispatch_request", province_code=row.province_code) if row else None
+
+
+DISPATCH_REQUEST = Guarded(
+    "dispatch_request", "request_id", load_dispatch_request,
+    ("There is no dispatch request {id}.", "درخواست اعزامی با شمارهٔ {id} نیست."),
+    ("This request belongs to another province's dispatch.",
+     "این درخواست از آنِ اعزام استان دیگری است."))
+
+
+def dispatch_request_access(permission: Permission) -> Callable[..., int]:
+    return id_access(DISPATCH_REQUEST, permission)

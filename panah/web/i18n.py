@@ -46,6 +46,7 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("nav.line", "/line", Permission.answer_contacts),
     ("nav.callbacks", "/line/callbacks", Permission.answer_contacts),
     ("nav.line_settings", "/line/settings", Permission.manage_line),
+    ("nav.dispatch", "/dispatch", Permission.dispatch_units),
     ("nav.map", "/map", Permission.view_map),
     ("nav.cases", "/cases", Permission.view_case),
     ("nav.access_reviews", "/security/break-glass", Permission.review_access),

@@ -65,6 +65,28 @@ def follow_up_ids(db: sqlite3.Connection) -> dict[str, object]:
     }
 
 
+def unit_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "inside": _one(db, "SELECT id FROM unit WHERE call_sign='MZN-01'"),
+        "inside-other-centre": _one(db, "SELECT id FROM unit WHERE call_sign='MZN-06'"),
+        "outside": _one(db, "SELECT id FROM unit WHERE province_code='IR-01'"),
+    }
+
+
+def incident_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "inside": _one(db, "SELECT id FROM incident WHERE province_code='IR-02'"),
+        "outside": _one(db, "SELECT id FROM incident WHERE province_code='IR-01'"),
+    }
+
+
+def dispatch_request_ids(db: sqlite3.Connection) -> dict[str, object]:
+    return {
+        "inside": _one(db, "SELECT id FROM dispatch_request WHERE province_code='IR-02'"),
+        "outside": _one(db, "SELECT id FROM dispatch_request WHERE province_code='IR-01'"),
+    }
+
+
 PATH_SAMPLES: dict[str, Lookup] = {
     "contact_id": contact_ids,
     "case_id": case_ids,
@@ -76,4 +98,8 @@ PATH_SAMPLES: dict[str, Lookup] = {
     "referral_id": referral_ids,
     "follow_up_id": follow_up_ids,
     "protocol_id": lambda db: {"inside": "lethality_screen"},
+    "unit_id": unit_ids,
+    "incident_id": incident_ids,
+    "request_id": dispatch_request_ids,
+    "alert_id": lambda db: {"inside": _one(db, "SELECT max(id) FROM dispatch_alert")},
 }

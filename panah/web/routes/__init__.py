@@ -11,6 +11,10 @@ from panah.web.routes import (
     cases,
     chat,
     directory,
+    dispatch,
+    dispatch_pages,
+    field,
+    field_pages,
     geo,
     health,
     help,
@@ -30,5 +34,5 @@ def mount_routes(app: FastAPI) -> None:
     # The webhooks first: they carry the most requests, and routes are matched in order.
     for module in (health, intake, auth, pages, geo, cases, case_pages, reports, admin_keys,
                    partner, line_pages, lines, help, chat, triage, referrals, directory,
-                   triage_pages):
+                   triage_pages, dispatch, field, dispatch_pages, field_pages):
         app.include_router(module.router)

@@ -317,6 +317,9 @@ def logout(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax",
         secure=get_settings(request).secure_cookies,
     )
+    # The field app's cached pages hold an assignment; its unsent changes (IndexedDB,
+    # "storage") stay, so a crew signing out offline loses nothing it has not sent.
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 

@@ -1,0 +1,65 @@
+"""Positions that arrive over MQTT (a topic per unit), stored as they come.
+
+The broker delivers at QoS 1 and the client acknowledges a message only after this handler
+returns, so a position is in the database before the broker forgets it; a crash in between
+means the broker sends it again, and the store ignores the repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from panah.core.clock import Clock
+from panah.core.db import unit_of_work
+from panah.core.errors import NotFound, PanahError
+from panah.dispatch import field as field_updates
+from panah.dispatch.orm import Unit
+from panah.integrations.mqtt import parse_position
+
+log = logging.getLogger("panah.dispatch")
+
+
+@dataclass
+class PositionListener:
+    """The MQTT bus's ``on_message`` for unit positions; counts what it did for status."""
+
+    factory: sessionmaker[Session]
+    clock: Clock
+    locate_in: Callable[[Session], Callable[[float, float], object]]
+    stored: int = 0
+    repeated: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+
+    def __call__(self, topic: str, payload: bytes) -> None:
+        if "/units/" not in topic:
+            return
+        try:
+            self._store(topic, payload)
+        except PanahError as problem:  # a bad message: say which unit's and why, not its data
+            self.refused[problem.code] = self.refused.get(problem.code, 0) + 1
+            log.warning("MQTT position on %s refused: %s", topic, problem.message_en)
+
+    def _store(self, topic: str, payload: bytes) -> None:
+        message = parse_position(topic, payload)
+        now = self.clock.now()
+        with unit_of_work(self.factory) as session:
+            unit = session.scalar(select(Unit).where(Unit.call_sign == message.call_sign,
+                                                     Unit.retired_at.is_(None)))
+            if unit is None:
+                raise NotFound(f"No unit in service has the call sign {message.call_sign}.",
+                               f"هیچ خودروی در خدمتی نشانهٔ {message.call_sign} را ندارد.")
+            report = field_updates.PositionReport(
+                lat=message.lat, lon=message.lon, at=message.at, accuracy_m=message.accuracy_m,
+                speed_kmh=message.speed_kmh, heading_deg=message.heading_deg, source="mqtt")
+            _, stored = field_updates.record_position(
+                session, unit=unit, report=report, now=now,
+                locate=self.locate_in(session))  # type: ignore[arg-type]
+        if stored:
+            self.stored += 1
+        else:
+            self.repeated += 1

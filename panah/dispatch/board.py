@@ -1,0 +1,172 @@
+"""Read models for the dispatcher's board and the crew's phone (no changes here)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from panah.core.clock import as_utc
+from panah.dispatch import model
+from panah.dispatch.field import open_alerts
+from panah.dispatch.model import CAUTIONS, STATUS_LABELS, TRANSITIONS, IncidentState, UnitStatus
+from panah.dispatch.orm import CrewMember, Incident, Post, Unit, UnitStatusEvent
+from panah.dispatch.schemas import (
+    AlertPublic,
+    BoardPublic,
+    CrewAssignmentPublic,
+    IncidentPublic,
+    RequestPublic,
+    SeatPublic,
+    StatusEventPublic,
+    TrailItem,
+    UnitPublic,
+)
+from panah.dispatch.service import seats_of
+from panah.triage.orm import DispatchRequest
+
+STALE = timedelta(minutes=15)
+OPEN = (IncidentState.open.value, IncidentState.assigned.value)
+TRAIL = 8
+TRAIL_WINDOW = timedelta(hours=12)
+
+
+def unit_public(session: Session, unit: Unit, post: Post | None, *, now: datetime,
+                with_seats: bool = False) -> UnitPublic:
+    status = UnitStatus(unit.status)
+    fix_at = as_utc(unit.position_at) if unit.position_at else None
+    fresh = fix_at is not None and now - fix_at <= STALE
+    lat, lon = (unit.lat, unit.lon) if fix_at else (None, None)
+    # Without a fresh fix a unit waiting at its post is there; one that never reported is
+    # shown where it started from, its post (``position_stale`` says it is not a fix).
+    at_post = not fresh and status is UnitStatus.available_at_post
+    if post is not None and (at_post or fix_at is None):
+        lat, lon = post.lat, post.lon
+    crew = session.execute(select(CrewMember.id, CrewMember.full_name, CrewMember.role,
+                                  CrewMember.is_woman)
+                           .where(CrewMember.unit_id == unit.id).order_by(CrewMember.id)).all()
+    seats = []
+    if with_seats:
+        members = [model.Member(i, role, woman) for i, _, role, woman in crew]
+        seats = [SeatPublic(role=g.seat.role, prefer_woman=g.seat.prefer_woman,
+                            filled=g.filled_by is not None,
+                            woman_preferred_but_not=g.woman_preferred_but_not)
+                 for g in model.fill_seats(seats_of(session, unit.id), members)]
+    return UnitPublic(
+        id=unit.id, call_sign=unit.call_sign, kind=unit.kind, status=status.value,
+        status_en=STATUS_LABELS[status][0], status_fa=STATUS_LABELS[status][1],
+        status_since=as_utc(unit.status_since) if unit.status_since else None,
+        province_code=unit.province_code, post=post.name_en if post else None,
+        post_fa=post.name_fa if post else None, post_lat=post.lat if post else None,
+        post_lon=post.lon if post else None, lat=lat, lon=lon, position_at=fix_at,
+        position_stale=not fresh, incident_id=unit.incident_id,
+        check_in_due_at=as_utc(unit.check_in_due_at) if unit.check_in_due_at else None,
+        crew=[name for _, name, _, _ in crew], seats=seats)
+
+
+def incident_public(session: Session, incident: Incident) -> IncidentPublic:
+    codes = [c for c in incident.cautions.split(",") if c]
+    units = list(session.scalars(select(Unit.call_sign).where(Unit.incident_id == incident.id)
+                                 .order_by(Unit.call_sign)))
+    return IncidentPublic(
+        id=incident.id, province_code=incident.province_code, county_key=incident.county_key,
+        priority=incident.priority, state=incident.state, lat=incident.lat, lon=incident.lon,
+        radius_m=incident.radius_m, place=incident.place, cautions=codes,
+        cautions_en=[CAUTIONS[c][0] for c in codes if c in CAUTIONS],
+        cautions_fa=[CAUTIONS[c][1] for c in codes if c in CAUTIONS], note=incident.note,
+        needs_roles=[r for r in incident.needs_roles.split(",") if r],
+        prefer_woman=incident.prefer_woman, contact_id=incident.contact_id,
+        dispatch_request_id=incident.dispatch_request_id,
+        created_at=as_utc(incident.created_at), units=units)
+
+
+def board(session: Session, *, province_code: str | None, now: datetime) -> BoardPublic:
+    units = session.execute(
+        select(Unit, Post).outerjoin(Post, Post.id == Unit.post_id)
+        .where(Unit.retired_at.is_(None), *_in(Unit.province_code, province_code))
+        .order_by(Unit.call_sign)).all()
+    incidents = session.scalars(
+        select(Incident).where(Incident.state.in_(OPEN), *_in(Incident.province_code,
+                                                              province_code))
+        .order_by(Incident.created_at))
+    by_id = {u.id: u.call_sign for u, _ in units}
+    alerts = [AlertPublic(id=a.id, unit_id=a.unit_id, call_sign=by_id.get(a.unit_id, "?"),
+                          incident_id=a.incident_id, kind=a.kind, raised_at=as_utc(a.raised_at))
+              for a in open_alerts(session, province_code=province_code)]
+    requests = session.scalars(
+        select(DispatchRequest).where(DispatchRequest.state == "requested",
+                                      *_in(DispatchRequest.province_code, province_code))
+        .order_by(DispatchRequest.requested_at))
+    trails = _trails(session, [u.id for u, _ in units], now)
+    return BoardPublic(
+        province_code=province_code, stamp=stamp(session, province_code),
+        units=[unit_public(session, u, p, now=now).model_copy(
+            update={"trail": trails.get(u.id, [])}) for u, p in units],
+        incidents=sorted((incident_public(session, i) for i in incidents),
+                         key=lambda i: (model.PRIORITY_ORDER[model.Priority(i.priority)],
+                                        i.created_at)),
+        alerts=alerts,
+        requests=[RequestPublic(id=r.id, contact_id=r.contact_id, priority=r.priority,
+                                cautions=[c for c in r.cautions.split(",") if c],
+                                requested_at=as_utc(r.requested_at),
+                                has_point=r.lat is not None) for r in requests])
+
+
+def _trails(session: Session, unit_ids: list[int], now: datetime,
+            keep: int = TRAIL) -> dict[int, list[TrailItem]]:
+    """Each unit's statuses of the last hours, oldest first, at most ``keep`` of them."""
+    rows = session.scalars(select(UnitStatusEvent).where(
+        UnitStatusEvent.unit_id.in_(unit_ids), UnitStatusEvent.at >= now - TRAIL_WINDOW)
+        .order_by(UnitStatusEvent.at, UnitStatusEvent.id))
+    trails: dict[int, list[TrailItem]] = {}
+    for event in rows:
+        labels = STATUS_LABELS.get(UnitStatus(event.status), (event.status, event.status))
+        trails.setdefault(event.unit_id, []).append(TrailItem(
+            status=event.status, status_en=labels[0], status_fa=labels[1],
+            at=as_utc(event.at), applied=event.applied))
+    return {unit_id: items[-keep:] for unit_id, items in trails.items()}
+
+
+def _in(column: Any, province_code: str | None) -> tuple[ColumnElement[bool], ...]:
+    return () if province_code is None else (column == province_code,)
+
+
+def stamp(session: Session, province_code: str | None) -> str:
+    """Changes whenever anything on the board changes: a live page asks for this (one
+    cheap query) and fetches the board only when it moved."""
+    unit = session.execute(select(func.coalesce(func.sum(Unit.version), 0), func.max(
+        Unit.position_at)).where(*_in(Unit.province_code, province_code))).one()
+    incident = session.execute(select(func.count(), func.max(Incident.id)).where(
+        Incident.state.in_(OPEN), *_in(Incident.province_code, province_code))).one()
+    extra = session.execute(select(func.count()).select_from(DispatchRequest).where(
+        DispatchRequest.state == "requested",
+        *_in(DispatchRequest.province_code, province_code))).scalar_one()
+    alerts = len(open_alerts(session, province_code=province_code))
+    events = session.scalar(select(func.max(UnitStatusEvent.id)))
+    return f"{unit[0]}:{unit[1]}:{incident[0]}:{incident[1]}:{extra}:{alerts}:{events}"
+
+
+def history(session: Session, unit_id: int, limit: int = 50) -> list[StatusEventPublic]:
+    rows = session.scalars(select(UnitStatusEvent).where(UnitStatusEvent.unit_id == unit_id)
+                           .order_by(UnitStatusEvent.at.desc(), UnitStatusEvent.id.desc())
+                           .limit(limit))
+    return [event_public(e) for e in reversed(list(rows))]
+
+
+def event_public(event: UnitStatusEvent) -> StatusEventPublic:
+    return StatusEventPublic(
+        id=event.id, unit_id=event.unit_id, incident_id=event.incident_id, status=event.status,
+        previous=event.previous, at=as_utc(event.at), received_at=as_utc(event.received_at),
+        source=event.source, applied=event.applied, client_id=event.client_id)
+
+
+def crew_assignment(session: Session, unit: Unit, *, now: datetime) -> CrewAssignmentPublic:
+    post = session.get(Post, unit.post_id) if unit.post_id else None
+    incident = session.get(Incident, unit.incident_id) if unit.incident_id else None
+    return CrewAssignmentPublic(
+        unit=unit_public(session, unit, post, now=now, with_seats=True),
+        incident=incident_public(session, incident) if incident else None,
+        allowed_next=sorted(s.value for s in TRANSITIONS[UnitStatus(unit.status)]),
+        server_now=now, safety_check_minutes=model.SAFETY_CHECK_MINUTES)

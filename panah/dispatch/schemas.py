@@ -1,0 +1,271 @@
+"""API shapes of dispatch: incidents, recommendations, assignments, the field app's
+changes (statuses, positions, check-ins, reports) and the board."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from panah.dispatch.model import Priority, UnitStatus
+
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+ClientId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Caution = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+Role = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[a-z_]+$")]
+
+
+class IncidentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lat: Lat
+    lon: Lon
+    priority: Priority = Priority.medium
+    cautions: list[Caution] = Field(default_factory=list, max_length=10)
+    note: str | None = Field(default=None, max_length=4000)
+    place: str | None = Field(default=None, max_length=200)
+    radius_m: float | None = Field(default=None, ge=0, le=100_000)
+    needs_roles: list[Role] = Field(default_factory=list, max_length=4)
+    prefer_woman: bool = False
+    needs_kind: str | None = Field(default=None, pattern=r"^(adapted_van|sedan)$")
+
+
+class IncidentPublic(BaseModel):
+    id: int
+    province_code: str
+    county_key: str | None
+    priority: str
+    state: str
+    lat: float
+    lon: float
+    radius_m: float | None
+    place: str | None
+    cautions: list[str]
+    cautions_fa: list[str]
+    cautions_en: list[str]
+    note: str | None
+    needs_roles: list[str]
+    prefer_woman: bool
+    contact_id: int | None
+    dispatch_request_id: int | None
+    created_at: datetime
+    units: list[str] = []
+
+
+class PickPublic(BaseModel):
+    unit_id: int
+    call_sign: str
+    minutes: float
+    km: float | None
+    score: float
+    reasons: list[str]
+    explain_en: str
+    explain_fa: str
+
+
+class ExcludedPublic(BaseModel):
+    unit_id: int
+    call_sign: str
+    reason: str
+
+
+class RecommendationPublic(BaseModel):
+    incident_id: int
+    picks: list[PickPublic]
+    excluded: list[ExcludedPublic]
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class AssignmentPublic(BaseModel):
+    id: int
+    incident_id: int
+    unit_id: int
+    call_sign: str
+    assigned_at: datetime
+    estimate_minutes: float | None
+    explanation: str | None
+
+
+class CloseIncidentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cancelled: bool = False
+
+
+class StatusIn(BaseModel):
+    """A status from the crew's phone (``client_id`` makes a retry harmless) or from a
+    dispatcher who heard it on the radio."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: UnitStatus
+    at: AwareDatetime | None = None  # when it happened; now if not given
+    client_id: ClientId | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+
+
+class StatusEventPublic(BaseModel):
+    id: int
+    unit_id: int
+    incident_id: int | None
+    status: str
+    previous: str | None
+    at: datetime
+    received_at: datetime
+    source: str
+    applied: bool
+    client_id: str | None
+
+
+class StatusOut(BaseModel):
+    event: StatusEventPublic
+    applied: bool
+    replay: bool
+    unit_status: str
+
+
+class PositionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lat: Lat
+    lon: Lon
+    at: AwareDatetime
+    accuracy_m: float | None = Field(default=None, ge=0, le=100_000)
+    speed_kmh: float | None = Field(default=None, ge=0, le=400)
+    heading_deg: float | None = Field(default=None, ge=0, le=360)
+
+
+class TrackerPositionIn(PositionIn):
+    """A vehicle tracker's position, by call sign (machine accounts over HTTP)."""
+
+    call_sign: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+
+
+class PositionOut(BaseModel):
+    id: int
+    stored: bool  # False: the same fix came before (a retry)
+    unit_lat: float | None
+    unit_lon: float | None
+    position_at: datetime | None
+
+
+class CheckInIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: AwareDatetime | None = None
+
+
+class CheckInOut(BaseModel):
+    next_due_at: datetime
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    incident_id: int = Field(ge=1, le=2**31 - 1)
+    client_id: ClientId
+    written_at: AwareDatetime
+    outcome: str = Field(min_length=1, max_length=40)
+    text: str = Field(min_length=1, max_length=8000)
+    people_seen: int = Field(default=0, ge=0, le=1000)
+    children_seen: int = Field(default=0, ge=0, le=1000)
+    taken_to_centre_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class ReportOut(BaseModel):
+    id: int
+    incident_id: int
+    stored: bool
+    outcome: str
+
+
+class SeatPublic(BaseModel):
+    role: str
+    prefer_woman: bool
+    filled: bool
+    woman_preferred_but_not: bool
+
+
+class TrailItem(BaseModel):
+    status: str
+    status_fa: str
+    status_en: str
+    at: datetime
+    applied: bool
+
+
+class UnitPublic(BaseModel):
+    id: int
+    call_sign: str
+    kind: str
+    status: str
+    status_fa: str
+    status_en: str
+    status_since: datetime | None
+    province_code: str | None
+    post: str | None
+    post_fa: str | None
+    post_lat: float | None
+    post_lon: float | None
+    lat: float | None  # the position shown: the last fix, else the post
+    lon: float | None
+    position_at: datetime | None
+    position_stale: bool
+    incident_id: int | None
+    check_in_due_at: datetime | None
+    crew: list[str]
+    seats: list[SeatPublic] = []
+    trail: list[TrailItem] = []  # the latest statuses, oldest first
+
+
+class AlertPublic(BaseModel):
+    id: int
+    unit_id: int
+    call_sign: str
+    incident_id: int | None
+    kind: str
+    raised_at: datetime
+
+
+class RequestPublic(BaseModel):
+    id: int
+    contact_id: int
+    priority: str
+    cautions: list[str]
+    requested_at: datetime
+    has_point: bool
+
+
+class BoardPublic(BaseModel):
+    province_code: str | None
+    stamp: str
+    units: list[UnitPublic]
+    incidents: list[IncidentPublic]
+    alerts: list[AlertPublic]
+    requests: list[RequestPublic]
+
+
+class CrewAssignmentPublic(BaseModel):
+    """What the crew's phone shows: their unit, and the incident it is on (if any)."""
+
+    unit: UnitPublic
+    incident: IncidentPublic | None
+    allowed_next: list[str]
+    # The server's time: the phone stamps queued changes on this clock, not its own.
+    server_now: datetime
+    safety_check_minutes: int
+
+
+class BusStatusPublic(BaseModel):
+    configured: bool
+    connected: bool
+    detail_en: str
+    detail_fa: str

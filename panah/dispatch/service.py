@@ -1,0 +1,277 @@
+"""Dispatch use cases: incidents, the recommendation over the live units, and the atomic
+assignment of a unit. Each runs inside the caller's unit of work; none commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+
+from panah.core.clock import as_utc
+from panah.core.errors import Conflict, InvalidInput, NotFound, OutsideIran
+from panah.dispatch import model
+from panah.dispatch.model import AVAILABLE, IncidentState, Priority, UnitStatus
+from panah.dispatch.orm import (
+    Assignment,
+    CrewMember,
+    CrewSeat,
+    Incident,
+    Post,
+    Shift,
+    ShiftMember,
+    Unit,
+    UnitStatusEvent,
+)
+from panah.dispatch.recommend import CrewSeat as SeatView
+from panah.dispatch.recommend import Needs, Recommendation, UnitView, recommend
+from panah.geo.model import Placement
+from panah.geo.travel import TravelTimes
+from panah.security.access import audit
+from panah.security.audit import AuditAction
+from panah.security.policy import Actor
+from panah.triage.orm import DispatchRequest
+
+Locate = Callable[[float, float], Placement | None]
+ROTATION_WINDOW = timedelta(hours=12)
+ROLES = frozenset({"social_worker", "psychologist", "driver"})
+
+
+class UnitTaken(Conflict):
+    """Another dispatcher claimed the unit first (or it stopped being available)."""
+
+    code = "unit_taken"
+
+
+def get_unit(session: Session, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.retired_at is not None:
+        raise NotFound(f"There is no unit {unit_id} in service; reload the board.",
+                       f"خودرویی با شمارهٔ {unit_id} در خدمت نیست؛ تابلو را تازه کنید.")
+    return unit
+
+
+def get_incident(session: Session, incident_id: int) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound(f"There is no incident {incident_id}.",
+                       f"رخدادی با شمارهٔ {incident_id} نیست.")
+    return incident
+
+
+def place_of(locate: Locate, lat: float, lon: float) -> Placement:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput("Latitude must be within ±90 and longitude within ±180 degrees.",
+                           "عرض جغرافیایی باید در ±۹۰ و طول در ±۱۸۰ درجه باشد.", field="lat")
+    placement = locate(lat, lon)
+    if placement is None:
+        raise OutsideIran(f"The point {lat:.5f}, {lon:.5f} is outside Iran; check the map pin "
+                          "or the coordinates (latitude first).",
+                          f"نقطهٔ {lat:.5f}، {lon:.5f} بیرون از ایران است؛ نشانه روی نقشه یا "
+                          "مختصات را بررسی کنید (اول عرض جغرافیایی).", field="lat")
+    return placement
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentInput:
+    lat: float
+    lon: float
+    priority: str = Priority.medium.value
+    cautions: Sequence[str] = ()
+    note: str | None = None
+    place: str | None = None
+    radius_m: float | None = None
+    needs_roles: Sequence[str] = ()
+    prefer_woman: bool = False
+    needs_kind: str | None = None
+
+
+def check_incident(data: IncidentInput) -> None:
+    if data.priority not in Priority.__members__:
+        raise InvalidInput(f"Unknown priority {data.priority!r}; use {list(Priority)}.",
+                           f"اولویت ناشناخته {data.priority!r}؛ از {list(Priority)} انتخاب کنید.",
+                           field="priority")
+    unknown = sorted(set(data.needs_roles) - ROLES)
+    if unknown:
+        raise InvalidInput(f"Unknown crew roles {unknown}; use {sorted(ROLES)}.",
+                           f"نقش ناشناخته {unknown}؛ از {sorted(ROLES)} انتخاب کنید.",
+                           field="needs_roles")
+
+
+def create_incident(session: Session, *, data: IncidentInput, locate: Locate,
+                    actor: Actor | None, now: datetime, contact_id: int | None = None,
+                    request_id: int | None = None) -> Incident:
+    check_incident(data)
+    placement = place_of(locate, data.lat, data.lon)
+    incident = Incident(
+        province_code=placement.province_code, county_key=placement.county_key,
+        priority=data.priority, state=IncidentState.open.value, lat=data.lat, lon=data.lon,
+        radius_m=data.radius_m, place=data.place, note=data.note or None,
+        cautions=",".join(model.check_cautions(data.cautions)),
+        needs_roles=",".join(sorted(set(data.needs_roles))), prefer_woman=data.prefer_woman,
+        needs_kind=data.needs_kind, contact_id=contact_id, dispatch_request_id=request_id,
+        created_at=now, created_by=actor.user_id if actor else None)
+    session.add(incident)
+    session.flush()
+    audit(session, actor, AuditAction.create, "incident", incident.id, now=now)
+    return incident
+
+
+def incident_from_request(session: Session, *, request_id: int, locate: Locate,
+                          actor: Actor | None, now: datetime) -> Incident:
+    """Triage's request for a team becomes an incident, once (asking again returns it)."""
+    made = session.scalar(select(Incident).where(Incident.dispatch_request_id == request_id))
+    if made is not None:
+        return made
+    request = session.get(DispatchRequest, request_id)
+    if request is None:
+        raise NotFound(f"There is no dispatch request {request_id}.",
+                       f"درخواست اعزامی با شمارهٔ {request_id} نیست.")
+    if request.lat is None or request.lon is None:
+        raise InvalidInput(
+            "This request has no point on the map: ask the caller where they are and make "
+            "the incident by hand with the map.",
+            "این درخواست نقطه‌ای روی نقشه ندارد: جای تماس‌گیرنده را بپرسید و رخداد را با "
+            "نقشه بسازید.", field="lat")
+    needs = ("social_worker",) if "children_present" in request.cautions else ()
+    data = IncidentInput(lat=request.lat, lon=request.lon, priority=request.priority,
+                         cautions=[c for c in request.cautions.split(",") if c],
+                         note=request.note, radius_m=request.radius_m, needs_roles=needs)
+    incident = create_incident(session, data=data, locate=locate, actor=actor, now=now,
+                               contact_id=request.contact_id, request_id=request.id)
+    request.state = "taken"
+    return incident
+
+
+def needs_of(incident: Incident) -> Needs:
+    roles = frozenset(r for r in incident.needs_roles.split(",") if r)
+    return Needs(roles=roles, prefer_woman=incident.prefer_woman, kind=incident.needs_kind)
+
+
+def unit_views(session: Session, *, province_code: str | None, now: datetime,
+               unit_ids: Sequence[int] | None = None) -> list[UnitView]:
+    """The units as the recommendation sees them: status, position, post and who is on
+    shift now (the roster, for a unit without shifts)."""
+    query = (select(Unit, Post).outerjoin(Post, Post.id == Unit.post_id)
+             .where(Unit.retired_at.is_(None)).order_by(Unit.call_sign))
+    if province_code is not None:
+        query = query.where(Unit.province_code == province_code)
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(unit_ids))
+    rows = session.execute(query).all()
+    ids = [unit.id for unit, _ in rows]
+    crews = crews_on_duty(session, ids, now)
+    recent = dict(session.execute(
+        select(Assignment.unit_id, func.count()).where(
+            Assignment.unit_id.in_(ids), Assignment.assigned_at >= now - ROTATION_WINDOW)
+        .group_by(Assignment.unit_id)).all())
+    last = dict(session.execute(
+        select(Assignment.unit_id, func.max(Assignment.assigned_at))
+        .where(Assignment.unit_id.in_(ids)).group_by(Assignment.unit_id)).all())
+    return [_view(unit, post, crews.get(unit.id, ()), recent.get(unit.id, 0),
+                  last.get(unit.id)) for unit, post in rows]
+
+
+def _view(unit: Unit, post: Post | None, crew: tuple[SeatView, ...], recent: int,
+          last: datetime | None) -> UnitView:
+    has_fix = unit.lat is not None and unit.lon is not None and unit.position_at is not None
+    return UnitView(
+        id=unit.id, call_sign=unit.call_sign, kind=unit.kind, status=unit.status,
+        province_code=unit.province_code,
+        position=(unit.lat, unit.lon) if has_fix else None,  # type: ignore[arg-type]
+        position_at=as_utc(unit.position_at) if unit.position_at else None,
+        post_name_fa=post.name_fa if post else None, post_name_en=post.name_en if post else None,
+        post_position=(post.lat, post.lon) if post else None, crew=crew,
+        dispatches_recent=recent, last_dispatched_at=as_utc(last) if last else None)
+
+
+def crews_on_duty(session: Session, unit_ids: Sequence[int], now: datetime
+                  ) -> dict[int, tuple[SeatView, ...]]:
+    on_shift = session.execute(
+        select(Shift.unit_id, CrewMember.role, CrewMember.is_woman)
+        .join(ShiftMember, ShiftMember.shift_id == Shift.id)
+        .join(CrewMember, CrewMember.id == ShiftMember.crew_member_id)
+        .where(Shift.unit_id.in_(unit_ids), Shift.starts_at <= now, Shift.ends_at > now)
+        .order_by(Shift.unit_id, CrewMember.id)).all()
+    with_shifts = set(session.scalars(select(Shift.unit_id).where(Shift.unit_id.in_(unit_ids))))
+    crews: dict[int, list[SeatView]] = {}
+    for unit_id, role, is_woman in on_shift:
+        crews.setdefault(unit_id, []).append(SeatView(role, is_woman))
+    roster = session.execute(
+        select(CrewMember.unit_id, CrewMember.role, CrewMember.is_woman)
+        .where(CrewMember.unit_id.in_(set(unit_ids) - with_shifts)).order_by(CrewMember.id))
+    for unit_id, role, is_woman in roster:
+        crews.setdefault(unit_id, []).append(SeatView(role, is_woman))
+    return {unit_id: tuple(seats) for unit_id, seats in crews.items()}
+
+
+def recommend_for(session: Session, incident: Incident, *, now: datetime,
+                  travel: TravelTimes, exclude: frozenset[int] = frozenset(),
+                  limit: int = 5) -> Recommendation:
+    """Units of the incident's province, ranked for it (see dispatch.recommend)."""
+    views = unit_views(session, province_code=incident.province_code, now=now)
+    return recommend((incident.lat, incident.lon), views, now=now, travel=travel,
+                     needs=needs_of(incident), limit=limit, exclude_ids=exclude)
+
+
+def assign(session: Session, *, incident: Incident, unit_id: int, actor: Actor | None,
+           now: datetime, estimate_minutes: float | None = None,
+           explanation: str | None = None) -> Assignment:
+    """Send the unit: claimed with one conditional UPDATE, so of two dispatchers sending
+    the same unit at once exactly one changes the row; the other gets :class:`UnitTaken`."""
+    unit = get_unit(session, unit_id)
+    if incident.state in (IncidentState.closed.value, IncidentState.cancelled.value):
+        raise Conflict("This incident is closed; open a new one if help is needed again.",
+                       "این رخداد بسته شده است؛ اگر دوباره کمک لازم است رخداد تازه‌ای بسازید.")
+    if unit.province_code != incident.province_code:
+        raise Conflict("This unit serves another province; choose one of the incident's "
+                       "province or ask that province's dispatcher.",
+                       "این خودرو از استان دیگری است؛ خودرویی از استان رخداد انتخاب کنید.")
+    claimed = session.execute(
+        update(Unit).where(Unit.id == unit_id, Unit.status.in_([s.value for s in AVAILABLE]),
+                           Unit.retired_at.is_(None))
+        .values(status=UnitStatus.dispatched.value, status_since=now,
+                version=Unit.version + 1, incident_id=incident.id, check_in_due_at=None)
+        .execution_options(synchronize_session=False))
+    if cast(CursorResult[Any], claimed).rowcount != 1:
+        raise UnitTaken(f"{unit.call_sign} was just sent elsewhere or is no longer available; "
+                        "here is a fresh recommendation.",
+                        f"{unit.call_sign} همین حالا به جای دیگری اعزام شد یا دیگر آماده نیست؛ "
+                        "پیشنهاد تازه این است.", unit_id=unit_id)
+    session.refresh(unit)
+    made = Assignment(incident_id=incident.id, unit_id=unit_id, assigned_at=now,
+                      assigned_by=actor.user_id if actor else None,
+                      estimate_minutes=estimate_minutes, explanation=explanation)
+    session.add(made)
+    session.add(UnitStatusEvent(
+        unit_id=unit_id, incident_id=incident.id, status=UnitStatus.dispatched.value,
+        previous=None, at=now, received_at=now, lat=unit.lat, lon=unit.lon,
+        source="dispatcher", by_user=actor.user_id if actor else None))
+    incident.state = IncidentState.assigned.value
+    session.flush()
+    audit(session, actor, AuditAction.update, "incident", incident.id, now=now,
+          reason=f"assigned:{unit.call_sign}")
+    return made
+
+
+def close_incident(session: Session, *, incident: Incident, cancelled: bool,
+                   actor: Actor | None, now: datetime) -> Incident:
+    busy = session.scalar(select(func.count()).select_from(Unit)
+                          .where(Unit.incident_id == incident.id))
+    if busy:
+        raise Conflict("A unit is still on this incident; clear it (or let the crew clear) "
+                       "before closing.",
+                       "هنوز خودرویی روی این رخداد است؛ پیش از بستن آن را آزاد کنید.")
+    incident.state = (IncidentState.cancelled if cancelled else IncidentState.closed).value
+    incident.closed_at = now
+    audit(session, actor, AuditAction.update, "incident", incident.id, now=now,
+          reason=incident.state)
+    return incident
+
+
+def seats_of(session: Session, unit_id: int) -> list[model.Seat]:
+    return [model.Seat(s.role, s.prefer_woman) for s in session.scalars(
+        select(CrewSeat).where(CrewSeat.unit_id == unit_id).order_by(CrewSeat.seq))]
