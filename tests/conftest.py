@@ -42,7 +42,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         "panah storage backends: sqlite" + (" + postgresql" if pg else " (PostgreSQL: unset)"),
         "panah ../shared/data: " + ("present" if BOUNDARIES.is_dir() else "absent (tests skip)"),
         f"panah chromium: {'present' if Path('/usr/bin/chromium').exists() else 'absent'}",
+        f"panah mqtt broker 127.0.0.1:1883: {'present' if _broker() else 'absent'}"
+        + (" (PANAH_TEST_MQTT set: required)" if os.environ.get("PANAH_TEST_MQTT") else ""),
     ]
+
+
+def _broker() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 1883), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="session")

@@ -43,11 +43,12 @@ import numpy as np
 import numpy.typing as npt
 
 from panah.core.clock import as_utc
+from panah.dispatch.model import AVAILABLE as _AVAILABLE_STATUSES
 from panah.geo.text import to_persian_digits
 from panah.geo.travel import InvalidTravelInput, Point, TravelTimes, check_aware, check_point
 from panah.geo.travel import great_circle_km as _km
 
-AVAILABLE = frozenset({"available_at_post", "available_on_move"})
+AVAILABLE: frozenset[str] = frozenset(s.value for s in _AVAILABLE_STATUSES)
 
 # Soft preferences, as minutes added to the travel time.
 ROTATION_PENALTY_MIN = 2.0  # per dispatch in the caller's rotation window
