@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # A routing engine's matrix API for travel times (osrm or valhalla, and its URL);
     # unset: the built-in travel model (distance × terrain detour, road speeds, congestion).
     routing_engine: str | None = None
+    # A radio gateway for team channels (see panah/integrations/radio.py); unset: logged.
+    radio_url: str | None = None
+    radio_token: str = Field(default="", repr=False)
     routing_url: str | None = None
     retention_closed_case_years: int = Field(default=10, ge=1, le=100)
     retention_login_failure_days: int = Field(default=90, ge=1, le=3650)

@@ -22,6 +22,7 @@ from panah.geo.travel import DEFAULT_MODEL
 from panah.intake.chat import ChatHub
 from panah.intake.context import ContextCache
 from panah.integrations.mqtt import bus_from_settings
+from panah.integrations.radio import radio_from_settings
 from panah.integrations.routing_engine import routing_from_settings
 from panah.integrations.sms import provider_from_settings
 from panah.security.apikeys import KeyHints
@@ -50,17 +51,18 @@ def _settle(app: FastAPI) -> None:
 
 
 def _start_bus(app: FastAPI) -> None:
-    """Listen for unit positions over MQTT when a broker is configured; say so when not."""
-    from panah.dispatch.avl import PositionListener
+    """Listen for unit positions and channel messages over MQTT when a broker is
+    configured; say so when not."""
+    from panah.dispatch.avl import BusListener
 
     state = app.state
     status = state.bus.status()
     if not status.configured:
         log.info("%s", status.detail_en)
-    state.positions = PositionListener(
+    state.bus_listener = BusListener(
         state.session_factory, state.clock,
         lambda session: state.intake_context.get(session).locate)
-    state.bus.start(state.positions)
+    state.bus.start(state.bus_listener)
 
 
 @asynccontextmanager
@@ -81,7 +83,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = app.state
         await asyncio.to_thread(recover, state.session_factory, clock=state.clock)
         task = asyncio.create_task(run_forever(
-            lambda: tick(state.session_factory, clock=state.clock, sms=state.sms)))
+            lambda: tick(state.session_factory, clock=state.clock, sms=state.sms,
+                         bus=state.bus, radio=state.radio)))
     _start_bus(app)
     try:
         yield
@@ -113,6 +116,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.templates = make_templates(WEB / "templates")
     app.state.sms = provider_from_settings(settings.sms_url, settings.sms_token)
     app.state.chat_hub = ChatHub.empty()
+    app.state.channel_hub = ChatHub.empty()  # the same hub, keyed by team channel
+    app.state.radio = radio_from_settings(settings.radio_url, settings.radio_token)
     app.state.intake_context = ContextCache()
     app.state.intake_writer = None  # made on the first inbound event
     app.state.key_hints = KeyHints()

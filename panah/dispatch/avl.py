@@ -1,4 +1,5 @@
-"""Positions that arrive over MQTT (a topic per unit), stored as they come.
+"""What arrives over MQTT, stored as it comes: positions (a topic per unit) and team
+channel messages (a topic per channel).
 
 The broker delivers at QoS 1 and the client acknowledges a message only after this handler
 returns, so a position is in the database before the broker forgets it; a crash in between
@@ -17,16 +18,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from panah.core.clock import Clock
 from panah.core.db import unit_of_work
 from panah.core.errors import NotFound, PanahError
+from panah.dispatch import channels
 from panah.dispatch import field as field_updates
-from panah.dispatch.orm import Unit
-from panah.integrations.mqtt import parse_position
+from panah.dispatch.orm import Channel, Unit
+from panah.integrations.mqtt import parse_channel_message, parse_position
 
 log = logging.getLogger("panah.dispatch")
 
 
 @dataclass
-class PositionListener:
-    """The MQTT bus's ``on_message`` for unit positions; counts what it did for status."""
+class BusListener:
+    """The MQTT bus's ``on_message``: positions and channel messages; counts what it did."""
 
     factory: sessionmaker[Session]
     clock: Clock
@@ -35,14 +37,32 @@ class PositionListener:
     repeated: int = 0
     refused: dict[str, int] = field(default_factory=dict)
 
+    messages: int = 0
+
     def __call__(self, topic: str, payload: bytes) -> None:
-        if "/units/" not in topic:
+        store = self._store if "/units/" in topic else (
+            self._message if "/channels/" in topic else None)
+        if store is None:
             return
         try:
-            self._store(topic, payload)
-        except PanahError as problem:  # a bad message: say which unit's and why, not its data
+            store(topic, payload)
+        except PanahError as problem:  # a bad message: say where and why, not its data
             self.refused[problem.code] = self.refused.get(problem.code, 0) + 1
-            log.warning("MQTT position on %s refused: %s", topic, problem.message_en)
+            log.warning("MQTT message on %s refused: %s", topic, problem.message_en)
+
+    def _message(self, topic: str, payload: bytes) -> None:
+        message = parse_channel_message(topic, payload)
+        with unit_of_work(self.factory) as session:
+            channel = session.get(Channel, message.channel_id)
+            if channel is None:
+                raise NotFound(f"There is no channel {message.channel_id}.",
+                               f"کانالی با شمارهٔ {message.channel_id} نیست.")
+            if message.sender_call_sign is None:
+                return  # the server's own message, heard back from the broker
+            sender = channels.unit_sender(session, message.sender_call_sign, channel, "mqtt")
+            _, new = channels.post(session, channel=channel, client_id=message.client_id,
+                                   sender=sender, now=self.clock.now(), text=message.text)
+        self.messages += int(new)
 
     def _store(self, topic: str, payload: bytes) -> None:
         message = parse_position(topic, payload)

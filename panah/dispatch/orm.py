@@ -240,3 +240,58 @@ class DispatchAlert(Base):
     raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class Channel(Base):
+    """A team channel: one unit with its dispatch (``direct``), a centre's units and
+    dispatchers (``centre``), or everyone on an incident (``incident``)."""
+
+    __tablename__ = "channel"
+    __table_args__ = (UniqueConstraint("kind", "unit_id", "centre_id", "incident_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # direct | centre | incident
+    province_code: Mapped[str | None] = mapped_column(String(5), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChannelMember(Base):
+    """A unit on a channel (dispatchers of the province reach every channel of it)."""
+
+    __tablename__ = "channel_member"
+    __table_args__ = (UniqueConstraint("channel_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id", ondelete="CASCADE"),
+                                            index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChannelMessage(Base):
+    """A text or a short voice note on a channel, from the web, MQTT or a radio gateway;
+    ``client_id`` (the sender's key) makes a resend change nothing."""
+
+    __tablename__ = "channel_message"
+    __table_args__ = (UniqueConstraint("channel_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id", ondelete="CASCADE"),
+                                            index=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sender_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    sender_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    sender_name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))  # text | voice
+    text: Mapped[str | None] = mapped_column(EncryptedText("channel_message.text"))
+    # A voice note: base64 of the recording, sealed like the text.
+    voice: Mapped[str | None] = mapped_column(EncryptedText("channel_message.voice"))
+    voice_mime: Mapped[str | None] = mapped_column(String(40))
+    voice_seconds: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(10))  # web | mqtt | radio
+    # Sent on to MQTT and the radio gateway after commit (the outbox mark).
+    relayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -269,3 +269,57 @@ class BusStatusPublic(BaseModel):
     connected: bool
     detail_en: str
     detail_fa: str
+
+
+class ChannelPublic(BaseModel):
+    id: int
+    kind: str  # direct | centre | incident
+    name_fa: str
+    name_en: str
+    incident_id: int | None
+    units: list[str]
+    last_message_id: int
+
+
+class ChannelMessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: ClientId
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class VoiceNoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: ClientId
+    audio_base64: str = Field(min_length=4, max_length=700_000)
+    mime: str = Field(min_length=5, max_length=60)
+    seconds: float = Field(gt=0, le=60)
+
+
+class RadioMessageIn(BaseModel):
+    """What a radio user said, from the radio gateway (see panah/integrations/radio.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    talkgroup: str = Field(pattern=r"^panah-\d{1,10}$")
+    client_id: ClientId
+    call_sign: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+    text: str | None = Field(default=None, min_length=1, max_length=2000)
+    audio_base64: str | None = Field(default=None, min_length=4, max_length=700_000)
+    mime: str | None = Field(default=None, max_length=60)
+    seconds: float | None = Field(default=None, gt=0, le=60)
+
+
+class ChannelMessagePublic(BaseModel):
+    id: int
+    channel_id: int
+    client_id: str
+    at: datetime
+    sender_name: str
+    sender_call_sign: str | None
+    kind: str
+    text: str | None
+    voice_url: str | None
+    voice_seconds: float | None
+    source: str

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from panah.core.clock import as_utc
 from panah.core.errors import Conflict, InvalidInput, NotFound, OutsideIran
 from panah.dispatch import model
+from panah.dispatch.channels import ensure_unit_channels, join_incident_channel
 from panah.dispatch.model import AVAILABLE, IncidentState, Priority, UnitStatus
 from panah.dispatch.orm import (
     Assignment,
@@ -252,6 +253,8 @@ def assign(session: Session, *, incident: Incident, unit_id: int, actor: Actor |
         source="dispatcher", by_user=actor.user_id if actor else None))
     incident.state = IncidentState.assigned.value
     session.flush()
+    ensure_unit_channels(session, unit, now)
+    join_incident_channel(session, incident, unit_id, now)
     audit(session, actor, AuditAction.update, "incident", incident.id, now=now,
           reason=f"assigned:{unit.call_sign}")
     return made

@@ -34,6 +34,7 @@ class TickReport:
     referrals_escalated: int = 0  # not acknowledged by the partner in time
     follow_ups_escalated: int = 0  # follow-up calls not made in time
     check_ins_missed: int = 0  # crews on scene past their safety check-in
+    channel_messages_relayed: int = 0  # team-channel messages sent on to MQTT and radio
 
 
 def overflow_due(session: Session, *, now: datetime, lines: dict[str, LineConfig]) -> int:

@@ -1,6 +1,7 @@
 """The server's timer loop: every second, overflow what is due, escalate referrals and
 follow-ups whose time has passed, alert dispatchers to crews on scene that missed their
-safety check-in, and send the SMS outbox.
+safety check-in, send the SMS outbox and relay team-channel messages to MQTT and the
+radio gateway.
 
 The due times live in the database, so this loop holds no state: stopping it delays
 timers, never loses them, and ``panah intake tick`` does the same work from a shell.
@@ -16,9 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.clock import Clock
 from panah.core.db import exclusive, unit_of_work
+from panah.dispatch.channels import relay_pending
 from panah.dispatch.field import raise_missed_check_ins
 from panah.intake.context import load_lines
 from panah.intake.scheduled import TickReport, overflow_due, send_pending_sms
+from panah.integrations.mqtt import MessageBus
+from panah.integrations.radio import RadioGateway
 from panah.integrations.sms import SmsProvider
 from panah.triage.scheduled import escalate_due
 
@@ -28,7 +32,8 @@ log = logging.getLogger("panah.intake")
 TIMERS_LOCK_ID = 0x50414E4148_0002  # "the 123 line's timers" among advisory locks
 
 
-def tick(factory: sessionmaker[Session], *, clock: Clock, sms: SmsProvider) -> TickReport:
+def tick(factory: sessionmaker[Session], *, clock: Clock, sms: SmsProvider,
+         bus: MessageBus | None = None, radio: RadioGateway | None = None) -> TickReport:
     """One round of the timers. Every server process may run it: they take turns (see
     ``exclusive``), and each turn sees what the one before committed, so a contact
     overflows once and a text goes out once."""
@@ -43,7 +48,10 @@ def tick(factory: sessionmaker[Session], *, clock: Clock, sms: SmsProvider) -> T
     with unit_of_work(factory) as session:  # after the contacts' commit: texts go out last
         exclusive(session, TIMERS_LOCK_ID)
         sent, failed = send_pending_sms(session, provider=sms, now=now)
-    return TickReport(overflowed, sent, failed, referrals, follow_ups, missed)
+    relayed = 0
+    if bus is not None and radio is not None:  # team channels on to MQTT and the radios
+        relayed = relay_pending(factory, bus=bus, radio=radio, now=now)
+    return TickReport(overflowed, sent, failed, referrals, follow_ups, missed, relayed)
 
 
 async def run_forever(run: Callable[[], TickReport], *, interval_s: float = 1.0) -> None:

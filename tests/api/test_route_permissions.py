@@ -156,4 +156,8 @@ def test_public_routes_are_the_expected_few(app: FastAPI) -> None:
         ("GET", "/help"),
         ("POST", "/api/help/chats"),
         ("POST", "/api/help/reports"),
+        # The field app's service worker and manifest: static files a phone fetches
+        # before (and after) its crew signs in, holding nothing of any incident.
+        ("GET", "/field/sw.js"),
+        ("GET", "/field/manifest.webmanifest"),
     }

@@ -20,12 +20,13 @@ from panah.config import Settings
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from panah.dispatch.orm import Unit, UnitPosition
-from panah.integrations.mqtt import position_topic
+from panah.integrations.mqtt import channel_topic, position_topic
 from tests.conftest import NOWRUZ, TEST_ENCRYPTION_KEYS, TEST_HASH_KEY, login
 from tests.storage.test_mqtt_broker import (  # noqa: F401 - broker_url is a fixture
     WAIT_S,
     broker_url,
     forget_session,
+    plain_client,
     publish_as_unit,
 )
 
@@ -92,7 +93,7 @@ def test_broken_foreign_and_unknown_positions_are_refused_and_store_nothing(
         {"lat": 41.01, "lon": 28.97, "at": at}).encode())  # Istanbul
     publish_as_unit(position_topic("XYZ-99"), json.dumps(
         {"lat": 36.70, "lon": 52.65, "at": at}).encode())
-    listener = app.state.positions
+    listener = app.state.bus_listener
     _wait_for(lambda: sum(listener.refused.values()) == 3)
     assert listener.refused == {"invalid_input": 1, "outside_iran": 1, "not_found": 1}
     assert _fixes(app) == 0
@@ -114,3 +115,42 @@ def test_without_a_broker_the_app_says_so_and_takes_positions_over_http(
             "lat": 36.66, "lon": 51.43, "at": clock.now().isoformat()})
         assert answer.status_code == 200, answer.text
         assert answer.json()["stored"] is True
+
+
+def test_a_units_channel_message_over_mqtt_is_stored_and_the_desks_reply_goes_out(
+    mqtt_app: tuple[Any, TestClient],
+) -> None:
+    import threading
+
+    from panah.dispatch.channels import ensure_unit_channels, relay_pending
+    from panah.dispatch.orm import ChannelMessage
+
+    app, desk = mqtt_app
+    with unit_of_work(app.state.session_factory) as session:
+        unit = session.scalars(select(Unit).where(Unit.call_sign == "MZN-01")).one()
+        line = ensure_unit_channels(session, unit, NOWRUZ)[0].id
+    heard: list[bytes] = []
+    arrived = threading.Event()
+    listener = plain_client(f"panah-u-{uuid.uuid4().hex[:12]}")
+    listener.on_message = lambda _c, _u, message: (heard.append(message.payload), arrived.set())
+    listener.subscribe(channel_topic(line), qos=1)
+    try:
+        publish_as_unit(channel_topic(line), json.dumps({
+            "client_id": "tracker-msg-0001", "sender_call_sign": "MZN-01",
+            "text": "جاده بسته است؛ از مسیر دیگر می‌رویم."}).encode())
+        _wait_for(lambda: app.state.bus_listener.messages == 1)
+        with unit_of_work(app.state.session_factory) as session:
+            stored = session.scalars(select(ChannelMessage)).all()
+            assert [(m.source, m.sender_name) for m in stored] == [("mqtt", "MZN-01")]
+        page = desk.get("/", headers={"Accept": "text/html"}).text
+        desk.headers["X-CSRF-Token"] = page.split('name="csrf-token" content="')[1].split('"')[0]
+        sent = desk.post(f"/api/channels/{line}/messages",
+                         json={"client_id": "desk-reply-001", "text": "باشد، مراقب باشید."})
+        assert sent.status_code == 201, sent.text
+        assert relay_pending(app.state.session_factory, bus=app.state.bus,
+                             radio=app.state.radio, now=NOWRUZ) == 1
+        assert arrived.wait(WAIT_S)
+        assert any(json.loads(p).get("text") == "باشد، مراقب باشید." for p in heard)
+    finally:
+        listener.disconnect()
+        listener.loop_stop()
