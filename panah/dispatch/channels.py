@@ -175,7 +175,7 @@ def post(session: Session, *, channel: Channel, client_id: str, sender: Sender,
         channel_id=channel.id, client_id=client_id, at=now, sender_user_id=sender.user_id,
         sender_unit_id=sender.unit_id, sender_name=sender.name,
         kind="voice" if voice is not None else "text",
-        text=check_text(text) if voice is None else (text or None),
+        text=check_text(text or "") if voice is None else (text or None),
         voice=base64.b64encode(voice).decode() if voice is not None else None,
         voice_mime=voice_mime, voice_seconds=voice_seconds, source=sender.source,
         # What came from MQTT or the radio is not sent back there.

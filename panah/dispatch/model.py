@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from panah.core.errors import Conflict, InvalidInput
@@ -208,3 +208,39 @@ def fill_seats(seats: Sequence[Seat], crew: Sequence[Member]) -> list[SeatGap]:
         short = seat.prefer_woman and (member is None or not member.is_woman)
         result.append(SeatGap(seat, member.id if member else None, short))
     return result
+
+
+MAX_SHIFT = timedelta(hours=24)
+
+
+def check_shift(starts_at: datetime, ends_at: datetime, *,
+                others: Sequence[tuple[datetime, datetime]],
+                post_window: tuple[date | None, date | None] | None = None) -> None:
+    """A shift: a real span of at most a day, not overlapping the unit's other shifts,
+    and inside its post's dates when the post is temporary (a Nowruz post)."""
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise InvalidInput("Give shift times with their zone.",
+                           "زمان نوبت را با منطقهٔ زمانی بدهید.", field="starts_at")
+    if not starts_at < ends_at <= starts_at + MAX_SHIFT:
+        raise InvalidInput("A shift ends after it starts, at most 24 hours later.",
+                           "نوبت پس از آغاز و حداکثر ۲۴ ساعت بعد پایان می‌یابد.",
+                           field="ends_at")
+    for start, end in others:
+        if starts_at < end and start < ends_at:
+            raise Conflict(f"The unit already has a shift from {start:%Y-%m-%d %H:%M} to "
+                           f"{end:%H:%M} UTC; change that one or choose other times.",
+                           "خودرو در این بازه نوبت دیگری دارد؛ آن را تغییر دهید یا زمان دیگری "
+                           "انتخاب کنید.", starts_at=start.isoformat(), ends_at=end.isoformat())
+    if post_window is not None:
+        first, last = post_window
+        day = starts_at.date()
+        if (first is not None and day < first) or (last is not None and day > last):
+            raise Conflict("This post is temporary and closed on that day; choose another "
+                           "post or day.",
+                           "این پایگاه موقت است و در آن روز باز نیست؛ پایگاه یا روز دیگری "
+                           "انتخاب کنید.", active_from=str(first), active_to=str(last))
+
+
+def post_open_on(day: date, active_from: date | None, active_to: date | None) -> bool:
+    """Permanent posts are always open; a Nowruz post between its dates."""
+    return (active_from is None or active_from <= day) and (active_to is None or day <= active_to)

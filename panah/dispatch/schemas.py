@@ -3,7 +3,7 @@ changes (statuses, positions, check-ins, reports) and the board."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -323,3 +323,36 @@ class ChannelMessagePublic(BaseModel):
     voice_url: str | None
     voice_seconds: float | None
     source: str
+
+
+class PostPublic(BaseModel):
+    id: int
+    code: str
+    kind: str  # permanent | nowruz
+    name_fa: str
+    name_en: str
+    county: str
+    lat: float
+    lon: float
+    active_from: date | None
+    active_to: date | None
+
+
+class ShiftCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    post_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    crew_member_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=6)
+
+
+class ShiftPublic(BaseModel):
+    id: int
+    unit_id: int
+    post_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    crew_member_ids: list[int]
+    seats: list[SeatPublic]

@@ -3,7 +3,7 @@ safety timer and a crew against its seats."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -119,3 +119,28 @@ def test_an_empty_seat_and_a_missing_woman_are_shown() -> None:
     assert gaps["social_worker"].filled_by == 1
     assert gaps["social_worker"].woman_preferred_but_not
     assert gaps["psychologist"].filled_by is None
+
+
+def test_a_shift_is_a_real_span_of_at_most_a_day() -> None:
+    model.check_shift(NOW, NOW + timedelta(hours=12), others=[])
+    for end in (NOW, NOW - timedelta(hours=1), NOW + timedelta(hours=25)):
+        with pytest.raises(InvalidInput):
+            model.check_shift(NOW, end, others=[])
+
+
+def test_overlapping_shifts_of_one_unit_are_refused_but_touching_ones_are_not() -> None:
+    day = [(NOW, NOW + timedelta(hours=12))]
+    model.check_shift(NOW + timedelta(hours=12), NOW + timedelta(hours=24), others=day)
+    with pytest.raises(Conflict):
+        model.check_shift(NOW + timedelta(hours=11), NOW + timedelta(hours=20), others=day)
+
+
+def test_a_nowruz_post_takes_shifts_only_between_its_dates() -> None:
+    window = (date(2026, 3, 16), date(2026, 4, 2))
+    model.check_shift(NOW, NOW + timedelta(hours=8), others=[], post_window=window)
+    with pytest.raises(Conflict, match="temporary"):
+        later = NOW + timedelta(days=30)
+        model.check_shift(later, later + timedelta(hours=8), others=[], post_window=window)
+    assert model.post_open_on(date(2026, 3, 20), *window)
+    assert not model.post_open_on(date(2026, 4, 3), *window)
+    assert model.post_open_on(date(2026, 9, 1), None, None)

@@ -28,6 +28,7 @@ from panah.web.routes import (
     reports,
     triage,
     triage_pages,
+    units,
 )
 
 
@@ -35,5 +36,5 @@ def mount_routes(app: FastAPI) -> None:
     # The webhooks first: they carry the most requests, and routes are matched in order.
     for module in (health, intake, auth, pages, geo, cases, case_pages, reports, admin_keys,
                    partner, line_pages, lines, help, chat, triage, referrals, directory,
-                   triage_pages, dispatch, field, dispatch_pages, field_pages, channels):
+                   triage_pages, dispatch, field, dispatch_pages, field_pages, channels, units):
         app.include_router(module.router)

@@ -1,0 +1,88 @@
+"""Posts and shifts through HTTP with the frozen clock (the second day of Nowruz): the
+province's posts with the Nowruz ones open only on their dates, a shift with its crew and
+seat gaps, overlaps refused, and the recommendation reading who is on shift now."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from panah.core.clock import FrozenClock
+from panah.core.db import unit_of_work
+from panah.dispatch.orm import CrewMember, Unit
+from tests.api.conftest import People
+
+
+def _unit_and_crew(app: FastAPI, call_sign: str) -> tuple[int, dict[str, int]]:
+    with unit_of_work(app.state.session_factory) as session:
+        unit = session.scalars(select(Unit).where(Unit.call_sign == call_sign)).one()
+        crew = {m.role: m.id for m in session.scalars(
+            select(CrewMember).where(CrewMember.unit_id == unit.id))}
+        return unit.id, crew
+
+
+def test_nowruz_posts_are_listed_only_on_their_dates(people: People, clock: FrozenClock) -> None:
+    desk = people("dispatcher")
+    during = {p["code"] for p in desk.get(f"/api/posts?on={clock.now().date()}").json()}
+    after = {p["code"] for p in desk.get("/api/posts?on=2026-06-01").json()}
+    assert "MZN-N-CHALUS" in during and "MZN-P-SARI" in during
+    assert "MZN-N-CHALUS" not in after and "MZN-P-SARI" in after
+
+
+def test_a_shift_shows_its_seats_and_an_overlapping_one_is_refused(
+    app: FastAPI, people: People, clock: FrozenClock,
+) -> None:
+    unit_id, crew = _unit_and_crew(app, "MZN-01")
+    start = clock.now() - timedelta(hours=1)
+    body = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=12)).isoformat(),
+            "crew_member_ids": [crew["psychologist"]]}
+    made = people("dispatcher").post(f"/api/units/{unit_id}/shifts", json=body)
+    assert made.status_code == 201, made.text
+    seats = {s["role"]: s for s in made.json()["seats"]}
+    assert seats["social_worker"]["filled"] is False
+    assert seats["psychologist"]["filled"] is True
+    overlap = {**body, "starts_at": (start + timedelta(hours=6)).isoformat(),
+               "ends_at": (start + timedelta(hours=14)).isoformat()}
+    assert people("dispatcher").post(f"/api/units/{unit_id}/shifts",
+                                     json=overlap).status_code == 409
+    listed = people("dispatcher").get(f"/api/units/{unit_id}/shifts").json()
+    assert [s["id"] for s in listed] == [made.json()["id"]]
+
+
+def test_the_recommendation_reads_who_is_on_shift_now(
+    app: FastAPI, people: People, clock: FrozenClock,
+) -> None:
+    """MZN-01's social worker is off this shift: an incident needing one skips MZN-01."""
+    unit_id, crew = _unit_and_crew(app, "MZN-01")
+    start = clock.now() - timedelta(hours=1)
+    people("dispatcher").post(f"/api/units/{unit_id}/shifts", json={
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat(),
+        "crew_member_ids": [crew["psychologist"]]})
+    made = people("dispatcher").post("/api/incidents", json={
+        "lat": 36.6552, "lon": 51.42, "needs_roles": ["social_worker"]}).json()
+    found = people("dispatcher").get(f"/api/incidents/{made['id']}/recommendations").json()
+    assert "MZN-01" not in [p["call_sign"] for p in found["picks"]]
+    assert {"call_sign": "MZN-01", "unit_id": unit_id,
+            "reason": "crew_lacks:social_worker"} in found["excluded"]
+
+
+def test_a_crew_member_of_another_unit_or_a_closed_nowruz_post_is_refused(
+    app: FastAPI, people: People, clock: FrozenClock,
+) -> None:
+    unit_id, _ = _unit_and_crew(app, "MZN-01")
+    _, others = _unit_and_crew(app, "MZN-06")
+    start = clock.now()
+    wrong = people("dispatcher").post(f"/api/units/{unit_id}/shifts", json={
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=8)).isoformat(),
+        "crew_member_ids": [others["psychologist"]]})
+    assert wrong.status_code == 422
+    assert wrong.json()["message_fa"]
+    _, own = _unit_and_crew(app, "MZN-01")
+    summer = start.replace(month=7, day=1)
+    assert summer.date() > date(2026, 4, 30)
+    closed = people("dispatcher").post(f"/api/units/{unit_id}/shifts", json={
+        "starts_at": summer.isoformat(), "ends_at": (summer + timedelta(hours=8)).isoformat(),
+        "crew_member_ids": [own["psychologist"]]})
+    assert closed.status_code == 409
