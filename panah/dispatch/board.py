@@ -159,7 +159,8 @@ def event_public(event: UnitStatusEvent) -> StatusEventPublic:
     return StatusEventPublic(
         id=event.id, unit_id=event.unit_id, incident_id=event.incident_id, status=event.status,
         previous=event.previous, at=as_utc(event.at), received_at=as_utc(event.received_at),
-        source=event.source, applied=event.applied, client_id=event.client_id)
+        source=event.source, applied=event.applied, client_id=event.client_id,
+        lat=event.lat, lon=event.lon)
 
 
 def crew_assignment(session: Session, unit: Unit, *, now: datetime) -> CrewAssignmentPublic:

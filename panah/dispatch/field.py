@@ -93,10 +93,12 @@ def _claim(session: Session, unit: Unit, target: UnitStatus, at: datetime) -> No
 def _history(session: Session, unit: Unit, change: StatusChange, actor: Actor | None,
              now: datetime, *, applied: bool, previous: UnitStatus | None = None
              ) -> UnitStatusEvent:
+    # Where the unit was: the phone's point with the change, else its last fix.
+    lat, lon = (change.lat, change.lon) if change.lat is not None else (unit.lat, unit.lon)
     event = UnitStatusEvent(
         unit_id=unit.id, incident_id=unit.incident_id, status=change.status,
         previous=previous.value if previous else None, at=change.at, received_at=now,
-        lat=change.lat, lon=change.lon, source=change.source,
+        lat=lat, lon=lon if lat is not None else None, source=change.source,
         by_user=actor.user_id if actor else None, client_id=change.client_id, applied=applied)
     session.add(event)
     session.flush()

@@ -123,6 +123,8 @@ class StatusEventPublic(BaseModel):
     source: str
     applied: bool
     client_id: str | None
+    lat: float | None  # where the unit was: the phone's point, else its last fix
+    lon: float | None
 
 
 class StatusOut(BaseModel):

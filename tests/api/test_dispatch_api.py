@@ -284,3 +284,19 @@ def test_the_board_page_is_the_dispatchers(people: People) -> None:
     assert 'id="board-map"' in page.text
     assert people("counsellor").get("/dispatch", headers={"Accept": "text/html"}
                                     ).status_code == 403
+
+
+def test_each_status_change_records_when_and_where(
+    people: People, clock: FrozenClock, sent: tuple[dict[str, Any], int],
+) -> None:
+    _, mzn01 = sent
+    crew = people("field_crew")
+    crew.post(f"/api/units/{mzn01}/positions", json={**SARI, "at": clock.now().isoformat()})
+    clock.advance(minutes=2)
+    assert status(crew, mzn01, "en_route", clock).status_code == 200
+    clock.advance(minutes=9)
+    assert status(crew, mzn01, "on_scene", clock, **CHALUS).status_code == 200
+    history = crew.get(f"/api/units/{mzn01}/history").json()
+    assert [(e["status"], e["lat"], e["lon"]) for e in history[1:]] == [
+        ("en_route", SARI["lat"], SARI["lon"]), ("on_scene", CHALUS["lat"], CHALUS["lon"])]
+    assert history[2]["at"] > history[1]["at"]
