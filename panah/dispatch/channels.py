@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.clock import as_utc
@@ -180,16 +181,27 @@ def post(session: Session, *, channel: Channel, client_id: str, sender: Sender,
         voice_mime=voice_mime, voice_seconds=voice_seconds, source=sender.source,
         # What came from MQTT or the radio is not sent back there.
         relayed_at=now if sender.source != "web" else None)
-    session.add(message)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same key sent twice at once: the second reads it
+            session.add(message)
+    except IntegrityError:
+        first = session.scalar(select(ChannelMessage).where(
+            ChannelMessage.channel_id == channel.id, ChannelMessage.client_id == client_id))
+        if first is None:
+            raise
+        return first, False
     return message, True
 
 
 def messages(session: Session, channel_id: int, *, after: int = 0,
              limit: int = 100) -> list[ChannelMessage]:
-    return list(session.scalars(select(ChannelMessage).where(
-        ChannelMessage.channel_id == channel_id, ChannelMessage.id > after)
-        .order_by(ChannelMessage.id).limit(limit)))
+    """Oldest first: after ``after`` the next ``limit``; without it the newest ``limit``."""
+    query = select(ChannelMessage).where(ChannelMessage.channel_id == channel_id)
+    if after:
+        return list(session.scalars(query.where(ChannelMessage.id > after)
+                                    .order_by(ChannelMessage.id).limit(limit)))
+    newest = session.scalars(query.order_by(ChannelMessage.id.desc()).limit(limit))
+    return list(reversed(list(newest)))
 
 
 def unit_sender(session: Session, call_sign: str | None, channel: Channel,

@@ -304,7 +304,7 @@ class RadioMessageIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    talkgroup: str = Field(pattern=r"^panah-\d{1,10}$")
+    talkgroup: str = Field(pattern=r"^panah-[1-9]\d{0,8}$")
     client_id: ClientId
     call_sign: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
     text: str | None = Field(default=None, min_length=1, max_length=2000)

@@ -30,6 +30,7 @@ from panah.dispatch.schemas import (
     RadioMessageIn,
     VoiceNoteCreate,
 )
+from panah.geo.text import to_persian_digits
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.web.deps import get_clock, require
@@ -53,7 +54,8 @@ def _public(session: Session, channel: Channel) -> ChannelPublic:
     last = session.scalar(select(func.max(ChannelMessage.id))
                           .where(ChannelMessage.channel_id == channel.id)) or 0
     if channel.kind == "incident":
-        name = (f"رخداد {channel.incident_id}", f"Incident {channel.incident_id}")
+        name = (f"رخداد {to_persian_digits(str(channel.incident_id))}",
+                f"Incident {channel.incident_id}")
     elif channel.kind == "centre":
         centre = session.get(Centre, channel.centre_id) if channel.centre_id else None
         name = (centre.name_fa, centre.name_en) if centre else ("مرکز", "Centre")
@@ -98,7 +100,11 @@ async def _store_and_push(request: Request, actor: Actor, channel_id: int,
                           **content: Any) -> Response:
     def store() -> tuple[dict[str, Any], bool]:
         with unit_of_work(request.app.state.session_factory) as session:
-            channel = channels.channel_for(session, actor, channel_id)
+            channel = channels.channel_for(session, actor, channel_id)  # access, then input
+            voice = content.get("voice")
+            if isinstance(voice, VoiceNoteCreate):
+                content["voice"] = channels.check_voice(voice.audio_base64, voice.mime,
+                                                        voice.seconds)
             message, new = channels.post(session, channel=channel, now=get_clock(request).now(),
                                          sender=_sender(session, actor, channel), **content)
             return _frames(session, [message])[0], new
@@ -125,9 +131,8 @@ async def post_message(request: Request, actor: Member, channel_id: ChannelId,
 async def post_voice(request: Request, actor: Member, channel_id: ChannelId,
                      body: VoiceNoteCreate) -> Response:
     """A short voice note (at most a minute and 512 KB; webm, ogg, mp4, mpeg or wav)."""
-    audio = channels.check_voice(body.audio_base64, body.mime, body.seconds)
     return await _store_and_push(request, actor, channel_id, client_id=body.client_id,
-                                 voice=audio, voice_mime=body.mime.split(";")[0].strip(),
+                                 voice=body, voice_mime=body.mime.split(";")[0].strip(),
                                  voice_seconds=body.seconds)
 
 
@@ -137,10 +142,12 @@ def read_voice(request: Request, actor: Member,
     """The recording of a voice note."""
     with unit_of_work(request.app.state.session_factory) as session:
         message = session.get(ChannelMessage, message_id)
-        if message is None or message.voice is None:
-            raise NotFound(f"There is no voice note {message_id}.",
-                           f"پیام صوتی‌ای با شمارهٔ {message_id} نیست.")
-        channels.channel_for(session, actor, message.channel_id)
+        channel = session.get(Channel, message.channel_id) if message is not None else None
+        # Not on that channel: the same answer as no such note, so ids tell nothing.
+        if (message is None or message.voice is None or channel is None
+                or not channels.may_use(session, actor, channel)):
+            raise NotFound(f"There is no voice note {message_id} on your channels.",
+                           f"پیام صوتی‌ای با شمارهٔ {message_id} در کانال‌های شما نیست.")
         audio, mime = base64.b64decode(message.voice), message.voice_mime or "audio/webm"
     return Response(audio, media_type=mime, headers={"Cache-Control": "private, no-store"})
 
@@ -162,7 +169,7 @@ async def post_radio(request: Request, actor: Gateway, body: RadioMessageIn) -> 
             message, new = channels.post(
                 session, channel=channel, client_id=body.client_id, sender=sender,
                 now=get_clock(request).now(), text=body.text, voice=voice,
-                voice_mime=body.mime if voice else None,
+                voice_mime=(body.mime or "").split(";")[0].strip() if voice else None,
                 voice_seconds=body.seconds if voice else None)
             return _frames(session, [message])[0], new
 
@@ -192,9 +199,9 @@ async def channel_socket(websocket: WebSocket, channel_id: ChannelId,
         return
     hub = websocket.app.state.channel_hub
     await websocket.accept()
-    for data in frames:
+    hub.join(channel_id, websocket)  # before the history: a message between is not lost
+    for data in frames:  # (one in both reaches the page twice; it keeps one per id)
         await websocket.send_json(data)
-    hub.join(channel_id, websocket)
     try:
         while True:  # the page sends over HTTP; this socket only listens
             json.loads(await websocket.receive_text())

@@ -9,6 +9,7 @@
 var VERSION = "panah-field-1";
 var SHELL = [
   "/static/js/field.js",
+  "/static/js/channels.js",
   "/static/js/csrf.js",
   "/static/css/field.css",
   "/static/css/panah.css",

@@ -294,6 +294,7 @@
   }
 
   function describe(item) {
+    if (item.label) return item.label; // a change queued by another part of the page
     if (item.kind === "status") {
       return fill(S.queued_status, { label: boot.status_labels[item.body.status] || item.body.status });
     }
@@ -398,6 +399,16 @@
     return add("outbox", item).then(reloadQueue).then(function () {
       if (navigator.onLine) flush();
     });
+  }
+
+  // The team channels (channels.js) queue a text to the team here: it waits with the
+  // crew's changes and is sent in the same order.
+  function enqueueOther(kind, url, body, label) {
+    if (String(url).indexOf("/api/") !== 0) return Promise.reject(new Error("not an API path"));
+    return add("outbox", { kind: kind, unit_id: UNIT, url: url, body: body, label: label || kind })
+      .then(reloadQueue).then(function () {
+        if (navigator.onLine) flush();
+      });
   }
 
   function changeStatus(status) {
@@ -669,6 +680,8 @@
     queued: function () { return count("outbox"); },
     flush: flush,
     refresh: refresh,
+    enqueue: enqueueOther,
+    outbox: function () { return all("outbox"); },
   };
   Object.defineProperty(window.panahField, "synced", { get: function () { return api.synced; } });
   Object.defineProperty(window.panahField, "lastError", { get: function () { return api.lastError; } });
