@@ -102,4 +102,6 @@ PATH_SAMPLES: dict[str, Lookup] = {
     "incident_id": incident_ids,
     "request_id": dispatch_request_ids,
     "alert_id": lambda db: {"inside": _one(db, "SELECT max(id) FROM dispatch_alert")},
+    "channel_id": lambda db: {"inside": _one(db, "SELECT max(id) FROM channel")},
+    "message_id": lambda db: {"inside": _one(db, "SELECT max(id) FROM channel_message")},
 }
