@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     # MQTT broker for unit positions and team channels (mqtt://host:1883 or mqtts://…);
     # unset: positions come over HTTP and channels over websockets only.
     mqtt_url: str | None = Field(default=None, repr=False)  # may carry a password
+    mqtt_url_file: Path | None = None
     # Stable across restarts and unique per server process (the broker keeps its session).
     mqtt_client_id: str | None = Field(default=None, max_length=64)
     # A routing engine's matrix API for travel times (osrm or valhalla, and its URL);
@@ -109,6 +110,8 @@ class Settings(BaseSettings):
             self.encryption_keys = self.encryption_keys_file.read_text(encoding="utf-8").strip()
         if self.hash_key_file is not None:
             self.hash_key = self.hash_key_file.read_text(encoding="utf-8").strip()
+        if self.mqtt_url_file is not None:
+            self.mqtt_url = self.mqtt_url_file.read_text(encoding="utf-8").strip() or None
         if self.secret_key.lower() in PLACEHOLDER_SECRETS:
             if self.environment is Environment.production:
                 raise ValueError(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
-from panah.core.errors import Forbidden, InvalidInput, NotFound
+from panah.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from panah.dispatch.orm import (
     Channel,
     ChannelMember,
@@ -171,6 +171,13 @@ def post(session: Session, *, channel: Channel, client_id: str, sender: Sender,
     seen = session.scalar(select(ChannelMessage).where(ChannelMessage.channel_id == channel.id,
                                                        ChannelMessage.client_id == client_id))
     if seen is not None:
+        same = (seen.kind == "voice") == (voice is not None) and (
+            voice is not None or seen.text == (text or "").strip())
+        if not same:
+            raise Conflict("This message's key was used before for another message; give "
+                           "each message its own key.",
+                           "کلید این پیام پیش‌تر برای پیام دیگری به کار رفته است؛ هر پیام "
+                           "کلید خود را می‌خواهد.", client_id=client_id)
         return seen, False
     message = ChannelMessage(
         channel_id=channel.id, client_id=client_id, at=now, sender_user_id=sender.user_id,

@@ -64,6 +64,12 @@ def change_status(session: Session, *, unit: Unit, change: StatusChange, actor: 
         seen = session.scalar(select(UnitStatusEvent).where(
             UnitStatusEvent.unit_id == unit.id, UnitStatusEvent.client_id == change.client_id))
         if seen is not None:
+            if seen.status != target.value:
+                raise Conflict("This change's key was used before for another status; the "
+                               "phone must give each change its own key.",
+                               "کلید این تغییر پیش‌تر برای وضعیت دیگری به کار رفته است؛ هر "
+                               "تغییر کلید خود را می‌خواهد.", client_id=change.client_id,
+                               status=seen.status)
             return StatusResult(seen, seen.applied, replay=True)
     since = as_utc(unit.status_since) if unit.status_since else None
     try:

@@ -70,6 +70,8 @@ def test_dispatcher_and_crew_talk_and_a_resend_is_stored_once(
     again = say(people("dispatcher"), incident_channel, "پلیس ۱۱۰ در راه است.", "desk-000001")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
+    reused = say(people("dispatcher"), incident_channel, "متن دیگری", "desk-000001")
+    assert reused.status_code == 409
     reply = say(people("field_crew"), incident_channel, "رسیدیم؛ اوضاع آرام است.", "phone-00001")
     assert reply.status_code == 201
     assert reply.json()["sender_call_sign"] == "MZN-01"

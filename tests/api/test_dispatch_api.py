@@ -300,3 +300,17 @@ def test_each_status_change_records_when_and_where(
     assert [(e["status"], e["lat"], e["lon"]) for e in history[1:]] == [
         ("en_route", SARI["lat"], SARI["lon"]), ("on_scene", CHALUS["lat"], CHALUS["lon"])]
     assert history[2]["at"] > history[1]["at"]
+
+
+def test_a_key_used_again_for_another_status_is_refused(
+    people: People, clock: FrozenClock, sent: tuple[dict[str, Any], int],
+) -> None:
+    _, mzn01 = sent
+    crew = people("field_crew")
+    assert status(crew, mzn01, "en_route", clock, client_id="phone-0009-key").status_code == 200
+    clock.advance(minutes=1)
+    reused = status(crew, mzn01, "on_scene", clock, client_id="phone-0009-key")
+    assert reused.status_code == 409
+    assert reused.json()["details"]["status"] == "en_route"
+    assert [e["status"] for e in crew.get(f"/api/units/{mzn01}/history").json()] == [
+        "dispatched", "en_route"]

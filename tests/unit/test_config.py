@@ -77,3 +77,11 @@ def test_keys_are_read_from_files(tmp_path: Path) -> None:
 def test_bad_values_fail_loudly(field: str, value: object) -> None:
     with pytest.raises(ValidationError):
         Settings(**{field: value}, _env_file=None)  # type: ignore[arg-type]
+
+
+def test_the_mqtt_broker_url_with_its_password_is_read_from_a_file(tmp_path: Path) -> None:
+    url_file = tmp_path / "mqtt-url"
+    url_file.write_text("mqtts://panah:s3cret@broker.example:8883\n", encoding="utf-8")
+    settings = Settings(mqtt_url_file=url_file, _env_file=None)  # type: ignore[call-arg]
+    assert settings.mqtt_url == "mqtts://panah:s3cret@broker.example:8883"
+    assert "s3cret" not in repr(settings)
