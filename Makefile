@@ -19,7 +19,8 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/triage/referrals.py panah/triage/followups.py panah/triage/outcomes.py \
 	panah/triage/exchange.py panah/triage/actions.py \
 	panah/dispatch/model.py panah/dispatch/recommend.py panah/geo/travel.py \
-	panah/integrations/mqtt.py panah/integrations/routing_engine.py
+	panah/integrations/mqtt.py panah/integrations/mqtt_messages.py \
+	panah/integrations/routing_engine.py panah/integrations/radio.py
 
 .PHONY: run test lint bench install clean help
 

@@ -21,7 +21,7 @@ from panah.core.errors import NotFound, PanahError
 from panah.dispatch import channels
 from panah.dispatch import field as field_updates
 from panah.dispatch.orm import Channel, Unit
-from panah.integrations.mqtt import parse_channel_message, parse_position
+from panah.integrations.mqtt_messages import parse_channel_message, parse_position
 
 log = logging.getLogger("panah.dispatch")
 

@@ -31,7 +31,8 @@ from panah.dispatch.orm import (
     Incident,
     Unit,
 )
-from panah.integrations.mqtt import MessageBus, channel_topic
+from panah.integrations.mqtt import MessageBus
+from panah.integrations.mqtt_messages import channel_topic
 from panah.integrations.radio import RadioGateway
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import Permission

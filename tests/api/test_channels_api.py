@@ -19,7 +19,8 @@ from sqlalchemy import select
 from panah.core.db import unit_of_work
 from panah.dispatch.channels import ensure_unit_channels, relay_pending
 from panah.dispatch.orm import Unit
-from panah.integrations.mqtt import LocalBus, channel_topic
+from panah.integrations.mqtt import LocalBus
+from panah.integrations.mqtt_messages import channel_topic
 from panah.integrations.radio import LoggingRadio
 from panah.security.apikeys import create_key
 from panah.security.orm import User

@@ -19,7 +19,8 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from panah.integrations.mqtt import PahoBus, inbox_topic, parse_position, position_topic
+from panah.integrations.mqtt import PahoBus
+from panah.integrations.mqtt_messages import inbox_topic, parse_position, position_topic
 
 HOST, PORT = "127.0.0.1", 1883
 WAIT_S = 5.0

@@ -20,7 +20,7 @@ from panah.config import Settings
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from panah.dispatch.orm import Unit, UnitPosition
-from panah.integrations.mqtt import channel_topic, position_topic
+from panah.integrations.mqtt_messages import channel_topic, position_topic
 from tests.conftest import NOWRUZ, TEST_ENCRYPTION_KEYS, TEST_HASH_KEY, login
 from tests.storage.test_mqtt_broker import (  # noqa: F401 - broker_url is a fixture
     WAIT_S,

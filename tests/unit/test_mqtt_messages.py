@@ -10,14 +10,16 @@ import pytest
 
 from panah.core.errors import InvalidInput
 from panah.integrations.mqtt import (
-    DEFAULT_SUBSCRIPTIONS,
     LocalBus,
     NoBroker,
     PahoBus,
     bus_from_settings,
+    parse_broker_url,
+)
+from panah.integrations.mqtt_messages import (
+    DEFAULT_SUBSCRIPTIONS,
     channel_topic,
     inbox_topic,
-    parse_broker_url,
     parse_channel_message,
     parse_position,
     position_topic,
