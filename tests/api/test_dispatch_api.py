@@ -314,3 +314,21 @@ def test_a_key_used_again_for_another_status_is_refused(
     assert reused.json()["details"]["status"] == "en_route"
     assert [e["status"] for e in crew.get(f"/api/units/{mzn01}/history").json()] == [
         "dispatched", "en_route"]
+
+
+def test_an_incident_is_closed_only_when_no_unit_is_on_it(
+    app: FastAPI, people: People, sent: tuple[dict[str, Any], int],
+) -> None:
+    made, _ = sent
+    desk = people("dispatcher")
+    busy = desk.post(f"/api/incidents/{made['id']}/close", json={"cancelled": True})
+    assert busy.status_code == 409
+    assert busy.json()["message_fa"]
+    false_alarm = incident(desk, cautions=[])
+    closed = desk.post(f"/api/incidents/{false_alarm['id']}/close", json={"cancelled": True})
+    assert (closed.status_code, closed.json()["state"]) == (200, "cancelled")
+    board = desk.get("/api/dispatch/board").json()
+    assert false_alarm["id"] not in [i["id"] for i in board["incidents"]]
+    again = desk.post(f"/api/incidents/{false_alarm['id']}/assignments",
+                      json={"unit_id": unit_id(app, "MZN-02")})
+    assert again.status_code == 409

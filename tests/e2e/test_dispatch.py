@@ -125,3 +125,16 @@ def test_the_dispatcher_sends_the_recommended_unit_and_sees_the_crews_offline_vi
     expect(desk.locator("#board-incidents li.board-incident")).to_have_count(0)
     row.scroll_into_view_if_needed()
     screenshot(desk, "dispatch-board-after-visit-fa.png")
+
+
+def test_a_false_alarm_is_cancelled_from_the_board(desk: Page) -> None:
+    sign_in(desk, "dispatcher")
+    desk.goto("/dispatch")
+    made = _api(desk, "POST", "/api/incidents", {**CHALUS, "priority": "low",
+                                                  "place": "تماس اشتباه"})
+    item = desk.locator(f'#board-incidents li[data-incident="{made["id"]}"]')
+    expect(item).to_be_visible()
+    desk.once("dialog", lambda dialog: dialog.accept())
+    item.locator("[data-cancel-incident]").click()
+    expect(item).to_have_count(0)
+    assert _api(desk, "GET", f"/api/incidents/{made['id']}")["state"] == "cancelled"

@@ -141,13 +141,25 @@
       var recommend = el("button", { type: "button", "class": "button button-small", "data-recommend": i.id, text: L10N.recommend });
       recommend.addEventListener("click", function () { loadPicks(i.id); });
       var picks = el("ol", { "class": "picks", id: "picks-" + i.id });
+      var cancel = null;
+      if (!i.units.length) {  // a false alarm or a duplicate: closed as cancelled
+        cancel = el("button", { type: "button", "class": "button button-small button-quiet",
+          "data-cancel-incident": i.id, text: L10N.close });
+        cancel.addEventListener("click", function () {
+          if (!window.confirm(L10N.close + " #" + digits(i.id) + "?")) { return; }
+          api("POST", "/api/incidents/" + i.id + "/close", { cancelled: true }).then(function (res) {
+            if (!res.ok) { say(problem(res.json), "error"); }
+            refresh(true);
+          });
+        });
+      }
       var item = el("li", { "class": "board-incident", "data-incident": i.id }, [
         el("div", {}, [
           el("strong", { text: "#" + digits(i.id) + " " }),
           el("span", { "class": "risk risk-" + i.priority, text: data.priorities[i.priority] || i.priority }),
           el("span", { text: " " + (i.place || "") + " · " + clock(i.created_at) + " " }),
           i.units.length ? el("span", { "class": "muted", text: L10N.units + ": " + i.units.join("، ") + " " }) : null,
-          recommend]),
+          recommend, cancel]),
         cautions, picks]);
       list.appendChild(item);
       if (state.picks[i.id]) { drawPicks(i.id, state.picks[i.id]); }
