@@ -18,6 +18,7 @@ from panah import __version__
 from panah.config import Settings, get_settings
 from panah.core.clock import Clock, SystemClock
 from panah.core.db import make_engine, make_session_factory, unit_of_work
+from panah.dispatch.avl import BusListener
 from panah.geo.travel import DEFAULT_MODEL
 from panah.intake.chat import ChatHub
 from panah.intake.context import ContextCache
@@ -53,8 +54,6 @@ def _settle(app: FastAPI) -> None:
 def _start_bus(app: FastAPI) -> None:
     """Listen for unit positions and channel messages over MQTT when a broker is
     configured; say so when not."""
-    from panah.dispatch.avl import BusListener
-
     state = app.state
     status = state.bus.status()
     if not status.configured:

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.clock import Clock
@@ -20,7 +19,8 @@ from panah.core.db import unit_of_work
 from panah.core.errors import NotFound, PanahError
 from panah.dispatch import channels
 from panah.dispatch import field as field_updates
-from panah.dispatch.orm import Channel, Unit
+from panah.dispatch.orm import Channel
+from panah.dispatch.service import unit_by_call_sign
 from panah.integrations.mqtt_messages import parse_channel_message, parse_position
 
 log = logging.getLogger("panah.dispatch")
@@ -68,11 +68,7 @@ class BusListener:
         message = parse_position(topic, payload)
         now = self.clock.now()
         with unit_of_work(self.factory) as session:
-            unit = session.scalar(select(Unit).where(Unit.call_sign == message.call_sign,
-                                                     Unit.retired_at.is_(None)))
-            if unit is None:
-                raise NotFound(f"No unit in service has the call sign {message.call_sign}.",
-                               f"هیچ خودروی در خدمتی نشانهٔ {message.call_sign} را ندارد.")
+            unit = unit_by_call_sign(session, message.call_sign)
             report = field_updates.PositionReport(
                 lat=message.lat, lon=message.lon, at=message.at, accuracy_m=message.accuracy_m,
                 speed_kmh=message.speed_kmh, heading_deg=message.heading_deg, source="mqtt")

@@ -12,7 +12,14 @@ from panah.core.clock import as_utc
 from panah.dispatch import model
 from panah.dispatch.field import open_alerts
 from panah.dispatch.model import CAUTIONS, STATUS_LABELS, TRANSITIONS, IncidentState, UnitStatus
-from panah.dispatch.orm import CrewMember, Incident, Post, Unit, UnitStatusEvent
+from panah.dispatch.orm import (
+    CrewMember,
+    DispatchAlert,
+    Incident,
+    Post,
+    Unit,
+    UnitStatusEvent,
+)
 from panah.dispatch.schemas import (
     AlertPublic,
     BoardPublic,
@@ -33,8 +40,28 @@ TRAIL = 8
 TRAIL_WINDOW = timedelta(hours=12)
 
 
+Crew = list[tuple[int, str, str, bool]]  # id, name, role, is a woman
+
+
+def crews_of(session: Session, unit_ids: list[int]) -> dict[int, Crew]:
+    rows = session.execute(select(CrewMember.unit_id, CrewMember.id, CrewMember.full_name,
+                                  CrewMember.role, CrewMember.is_woman)
+                           .where(CrewMember.unit_id.in_(unit_ids)).order_by(CrewMember.id))
+    crews: dict[int, Crew] = {}
+    for unit_id, *member in rows:
+        crews.setdefault(unit_id, []).append(tuple(member))  # type: ignore[arg-type]
+    return crews
+
+
+def seats_public(gaps: list[model.SeatGap]) -> list[SeatPublic]:
+    return [SeatPublic(role=g.seat.role, prefer_woman=g.seat.prefer_woman,
+                       filled=g.filled_by is not None,
+                       woman_preferred_but_not=g.woman_preferred_but_not) for g in gaps]
+
+
 def unit_public(session: Session, unit: Unit, post: Post | None, *, now: datetime,
-                with_seats: bool = False) -> UnitPublic:
+                with_seats: bool = False, crew: Crew | None = None,
+                trail: list[TrailItem] | None = None) -> UnitPublic:
     status = UnitStatus(unit.status)
     fix_at = as_utc(unit.position_at) if unit.position_at else None
     fresh = fix_at is not None and now - fix_at <= STALE
@@ -44,16 +71,12 @@ def unit_public(session: Session, unit: Unit, post: Post | None, *, now: datetim
     at_post = not fresh and status is UnitStatus.available_at_post
     if post is not None and (at_post or fix_at is None):
         lat, lon = post.lat, post.lon
-    crew = session.execute(select(CrewMember.id, CrewMember.full_name, CrewMember.role,
-                                  CrewMember.is_woman)
-                           .where(CrewMember.unit_id == unit.id).order_by(CrewMember.id)).all()
+    if crew is None:
+        crew = crews_of(session, [unit.id]).get(unit.id, [])
     seats = []
     if with_seats:
         members = [model.Member(i, role, woman) for i, _, role, woman in crew]
-        seats = [SeatPublic(role=g.seat.role, prefer_woman=g.seat.prefer_woman,
-                            filled=g.filled_by is not None,
-                            woman_preferred_but_not=g.woman_preferred_but_not)
-                 for g in model.fill_seats(seats_of(session, unit.id), members)]
+        seats = seats_public(model.fill_seats(seats_of(session, unit.id), members))
     return UnitPublic(
         id=unit.id, call_sign=unit.call_sign, kind=unit.kind, status=status.value,
         status_en=STATUS_LABELS[status][0], status_fa=STATUS_LABELS[status][1],
@@ -63,7 +86,7 @@ def unit_public(session: Session, unit: Unit, post: Post | None, *, now: datetim
         post_lon=post.lon if post else None, lat=lat, lon=lon, position_at=fix_at,
         position_stale=not fresh, incident_id=unit.incident_id,
         check_in_due_at=as_utc(unit.check_in_due_at) if unit.check_in_due_at else None,
-        crew=[name for _, name, _, _ in crew], seats=seats)
+        crew=[name for _, name, _, _ in crew], seats=seats, trail=trail or [])
 
 
 def incident_public(session: Session, incident: Incident) -> IncidentPublic:
@@ -92,18 +115,17 @@ def board(session: Session, *, province_code: str | None, now: datetime) -> Boar
                                                               province_code))
         .order_by(Incident.created_at))
     by_id = {u.id: u.call_sign for u, _ in units}
-    alerts = [AlertPublic(id=a.id, unit_id=a.unit_id, call_sign=by_id.get(a.unit_id, "?"),
-                          incident_id=a.incident_id, kind=a.kind, raised_at=as_utc(a.raised_at))
-              for a in open_alerts(session, province_code=province_code)]
+    alerts = [alert_public(a, by_id) for a in open_alerts(session, province_code=province_code)]
     requests = session.scalars(
         select(DispatchRequest).where(DispatchRequest.state == "requested",
                                       *_in(DispatchRequest.province_code, province_code))
         .order_by(DispatchRequest.requested_at))
-    trails = _trails(session, [u.id for u, _ in units], now)
+    ids = [u.id for u, _ in units]
+    trails, crews = _trails(session, ids, now), crews_of(session, ids)
     return BoardPublic(
         province_code=province_code, stamp=stamp(session, province_code),
-        units=[unit_public(session, u, p, now=now).model_copy(
-            update={"trail": trails.get(u.id, [])}) for u, p in units],
+        units=[unit_public(session, u, p, now=now, crew=crews.get(u.id, []),
+                           trail=trails.get(u.id, [])) for u, p in units],
         incidents=sorted((incident_public(session, i) for i in incidents),
                          key=lambda i: (model.PRIORITY_ORDER[model.Priority(i.priority)],
                                         i.created_at)),
@@ -129,6 +151,21 @@ def _trails(session: Session, unit_ids: list[int], now: datetime,
     return {unit_id: items[-keep:] for unit_id, items in trails.items()}
 
 
+def alert_public(alert: DispatchAlert, call_signs: dict[int, str]) -> AlertPublic:
+    return AlertPublic(id=alert.id, unit_id=alert.unit_id,
+                       call_sign=call_signs.get(alert.unit_id, "?"),
+                       incident_id=alert.incident_id, kind=alert.kind,
+                       raised_at=as_utc(alert.raised_at))
+
+
+def alerts_of(session: Session, province_code: str | None) -> list[AlertPublic]:
+    """The open alerts of a province (all, for national roles), oldest first."""
+    rows = open_alerts(session, province_code=province_code)
+    signs = dict(session.execute(select(Unit.id, Unit.call_sign).where(
+        Unit.id.in_({a.unit_id for a in rows}))).all()) if rows else {}
+    return [alert_public(a, signs) for a in rows]
+
+
 def _in(column: Any, province_code: str | None) -> tuple[ColumnElement[bool], ...]:
     return () if province_code is None else (column == province_code,)
 
@@ -143,7 +180,9 @@ def stamp(session: Session, province_code: str | None) -> str:
     extra = session.execute(select(func.count()).select_from(DispatchRequest).where(
         DispatchRequest.state == "requested",
         *_in(DispatchRequest.province_code, province_code))).scalar_one()
-    alerts = len(open_alerts(session, province_code=province_code))
+    alerts = session.scalar(select(func.count()).select_from(DispatchAlert).where(
+        DispatchAlert.acknowledged_at.is_(None), *_in(DispatchAlert.province_code,
+                                                      province_code)))
     events = session.scalar(select(func.max(UnitStatusEvent.id)))
     return f"{unit[0]}:{unit[1]}:{incident[0]}:{incident[1]}:{extra}:{alerts}:{events}"
 

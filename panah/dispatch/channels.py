@@ -31,6 +31,7 @@ from panah.dispatch.orm import (
     Incident,
     Unit,
 )
+from panah.intake.chat import clean_text
 from panah.integrations.mqtt import MessageBus
 from panah.integrations.mqtt_messages import channel_topic
 from panah.integrations.radio import RadioGateway
@@ -38,7 +39,6 @@ from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import Permission
 
 log = logging.getLogger("panah.dispatch")
-MAX_TEXT = 2000
 MAX_VOICE_BYTES = 512 * 1024  # about a minute of Opus speech at 64 kbit/s
 MAX_VOICE_SECONDS = 60.0
 VOICE_TYPES = frozenset({"audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav"})
@@ -136,14 +136,6 @@ class Sender:
     source: str = "web"
 
 
-def check_text(text: str) -> str:
-    text = text.strip()
-    if not text or len(text) > MAX_TEXT:
-        raise InvalidInput(f"Write a message of 1 to {MAX_TEXT} characters.",
-                           f"پیامی ۱ تا {MAX_TEXT} نویسه‌ای بنویسید.", field="text")
-    return text
-
-
 def check_voice(audio_base64: str, mime: str, seconds: float) -> bytes:
     if mime.split(";")[0].strip() not in VOICE_TYPES:
         raise InvalidInput(f"A voice note must be one of {sorted(VOICE_TYPES)}.",
@@ -184,7 +176,7 @@ def post(session: Session, *, channel: Channel, client_id: str, sender: Sender,
         channel_id=channel.id, client_id=client_id, at=now, sender_user_id=sender.user_id,
         sender_unit_id=sender.unit_id, sender_name=sender.name,
         kind="voice" if voice is not None else "text",
-        text=check_text(text or "") if voice is None else (text or None),
+        text=clean_text(text or "") if voice is None else (text or None),
         voice=base64.b64encode(voice).decode() if voice is not None else None,
         voice_mime=voice_mime, voice_seconds=voice_seconds, source=sender.source,
         # What came from MQTT or the radio is not sent back there.

@@ -55,6 +55,16 @@ def get_unit(session: Session, unit_id: int) -> Unit:
     return unit
 
 
+def unit_by_call_sign(session: Session, call_sign: str) -> Unit:
+    """A unit in service by its call sign, as trackers and MQTT topics name it."""
+    unit = session.scalar(select(Unit).where(Unit.call_sign == call_sign,
+                                             Unit.retired_at.is_(None)))
+    if unit is None:
+        raise NotFound(f"No unit in service has the call sign {call_sign}.",
+                       f"هیچ خودروی در خدمتی نشانهٔ {call_sign} را ندارد.")
+    return unit
+
+
 def get_incident(session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
@@ -211,9 +221,11 @@ def crews_on_duty(session: Session, unit_ids: Sequence[int], now: datetime
 
 def recommend_for(session: Session, incident: Incident, *, now: datetime,
                   travel: TravelTimes, exclude: frozenset[int] = frozenset(),
-                  limit: int = 5) -> Recommendation:
-    """Units of the incident's province, ranked for it (see dispatch.recommend)."""
-    views = unit_views(session, province_code=incident.province_code, now=now)
+                  limit: int = 5, unit_ids: Sequence[int] | None = None) -> Recommendation:
+    """Units of the incident's province (or just ``unit_ids`` of them), ranked for it
+    (see dispatch.recommend)."""
+    views = unit_views(session, province_code=incident.province_code, now=now,
+                       unit_ids=unit_ids)
     return recommend((incident.lat, incident.lon), views, now=now, travel=travel,
                      needs=needs_of(incident), limit=limit, exclude_ids=exclude)
 

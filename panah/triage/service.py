@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput
-from panah.dispatch.model import CAUTIONS as DISPATCH_CAUTIONS
+from panah.dispatch.model import check_cautions
 from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Callback, Contact, ContactLocation
 from panah.intake.service import move
@@ -39,7 +39,6 @@ from panah.triage.protocols import Answers, Protocol, ScreenResult, combine, sco
 from panah.triage.taxonomy import Category, check_categories
 
 CLOSABLE = frozenset({ContactState.assigned, ContactState.answered, ContactState.wrap_up})
-CAUTIONS = frozenset(DISPATCH_CAUTIONS)
 
 
 def set_categories(session: Session, *, contact: Contact, codes: Sequence[str],
@@ -112,17 +111,12 @@ def request_mobile_team(session: Session, *, contact: Contact, cautions: Sequenc
                         note: str | None, actor: Actor | None, now: datetime
                         ) -> DispatchRequest:
     """Ask for a mobile team to the caller's best location; the dispatch board takes it."""
-    unknown = sorted(set(cautions) - CAUTIONS)
-    if unknown:
-        raise InvalidInput(
-            f"Unknown safety cautions {unknown}; choose from {sorted(CAUTIONS)}.",
-            f"هشدار ایمنی ناشناخته {unknown}؛ از این‌ها انتخاب کنید: {sorted(CAUTIONS)}.",
-            field="cautions")
+    chosen = check_cautions(cautions)  # the crew's list: the same codes on the board
     point = _best_point(session, contact)
     request = DispatchRequest(
         contact_id=contact.id, province_code=contact.province_code,
         county_key=contact.county_key, priority=contact.risk, lat=point[0], lon=point[1],
-        radius_m=point[2], cautions=",".join(sorted(set(cautions))), note=note or None,
+        radius_m=point[2], cautions=",".join(chosen), note=note or None,
         state="requested", requested_at=now, requested_by=actor.user_id if actor else None)
     session.add(request)
     session.flush()

@@ -3,6 +3,7 @@ assignment of a unit."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,9 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from panah.core.db import unit_of_work
+from panah.core.errors import Forbidden
 from panah.dispatch import board, service
-from panah.dispatch.orm import Unit
-from panah.dispatch.recommend import Recommendation
+from panah.dispatch.orm import Incident, Unit
+from panah.dispatch.recommend import Pick, Recommendation
 from panah.dispatch.schemas import (
     AssignIn,
     AssignmentPublic,
@@ -25,8 +27,8 @@ from panah.dispatch.schemas import (
     PickPublic,
     RecommendationPublic,
 )
-from panah.security.policy import Actor
-from panah.security.roles import Permission, Scope
+from panah.security.policy import Actor, Resource, decide
+from panah.security.roles import ROLE_SCOPE, Permission, Scope
 from panah.web.access import dispatch_request_access, incident_access
 from panah.web.deps import get_clock, require
 
@@ -38,8 +40,6 @@ RequestId = Annotated[int, Depends(dispatch_request_access(Permission.dispatch_u
 
 def board_province(actor: Actor, asked: str | None) -> str | None:
     """A provincial dispatcher sees their province; national roles the one they ask for."""
-    from panah.security.roles import ROLE_SCOPE
-
     if ROLE_SCOPE.get(actor.role) is Scope.nation:
         return asked
     return actor.province_code
@@ -149,12 +149,13 @@ def post_assignment(request: Request, body: AssignIn, actor: Dispatch,
     return out
 
 
-def _pick_of(session: Session, request: Request, incident: Any, unit_id: int,
-             now: Any) -> Any:
-    """The recommendation's words for the chosen unit, kept with the assignment."""
+def _pick_of(session: Session, request: Request, incident: Incident, unit_id: int,
+             now: datetime) -> Pick | None:
+    """The recommendation's words for the chosen unit (asked of that unit alone), kept
+    with the assignment."""
     found = service.recommend_for(session, incident, now=now, travel=request.app.state.travel,
-                                  limit=50)
-    return next((p for p in found.picks if p.unit_id == unit_id), None)
+                                  limit=1, unit_ids=[unit_id])
+    return found.picks[0] if found.picks else None
 
 
 @router.post("/incidents/{incident_id}/close", response_model=IncidentPublic)
@@ -178,9 +179,6 @@ def recommendation_public(incident_id: int, found: Recommendation) -> Recommenda
 
 
 def _check_reach(actor: Actor, province_code: str) -> None:
-    from panah.core.errors import Forbidden
-    from panah.security.policy import Resource, decide
-
     if not decide(actor, Permission.dispatch_units, Resource("incident",
                                                               province_code=province_code)):
         raise Forbidden("This point is in another province: its dispatcher sends the team. "

@@ -7,10 +7,11 @@ A phone that was offline sends its queued changes in order, each with its own
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from panah.core.db import unit_of_work
 from panah.core.errors import Conflict, NotFound
@@ -30,7 +31,7 @@ from panah.dispatch.schemas import (
     StatusOut,
     TrackerPositionIn,
 )
-from panah.dispatch.service import get_unit
+from panah.dispatch.service import get_unit, unit_by_call_sign
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.web.access import unit_access
@@ -98,22 +99,17 @@ def post_tracker_position(request: Request, body: TrackerPositionIn,
     """A vehicle tracker's position by call sign (the same as MQTT's topic per unit)."""
     now = get_clock(request).now()
     with unit_of_work(request.app.state.session_factory) as session:
-        unit = session.scalar(select(Unit).where(Unit.call_sign == body.call_sign,
-                                                 Unit.retired_at.is_(None)))
-        if unit is None:
-            raise NotFound(f"No unit in service has the call sign {body.call_sign}.",
-                           f"هیچ خودروی در خدمتی نشانهٔ {body.call_sign} را ندارد.")
-        return _store(request, session, unit, body, now, "http")
+        return _store(request, session, unit_by_call_sign(session, body.call_sign), body,
+                      now, "http")
 
 
-def _store(request: Request, session: object, unit: Unit, body: PositionIn, now: object,
+def _store(request: Request, session: Session, unit: Unit, body: PositionIn, now: datetime,
            source: str) -> PositionOut:
     report = field.PositionReport(lat=body.lat, lon=body.lon, at=body.at,
                                   accuracy_m=body.accuracy_m, speed_kmh=body.speed_kmh,
                                   heading_deg=body.heading_deg, source=source)
-    row, stored = field.record_position(session, unit=unit, report=report,  # type: ignore[arg-type]
-                                        locate=locate_in(request, session),  # type: ignore[arg-type]
-                                        now=now)  # type: ignore[arg-type]
+    row, stored = field.record_position(session, unit=unit, report=report, now=now,
+                                        locate=locate_in(request, session))
     return PositionOut(id=row.id, stored=stored, unit_lat=unit.lat, unit_lon=unit.lon,
                        position_at=unit.position_at)
 
@@ -145,8 +141,7 @@ def post_report(request: Request, body: ReportIn, actor: Crew, unit_id: UnitId) 
 @router.get("/dispatch/alerts", response_model=list[AlertPublic])
 def read_alerts(request: Request, actor: Dispatch) -> list[AlertPublic]:
     with unit_of_work(request.app.state.session_factory) as session:
-        return board.board(session, province_code=actor.province_code,
-                           now=get_clock(request).now()).alerts
+        return board.alerts_of(session, actor.province_code)
 
 
 @router.post("/dispatch/alerts/{alert_id}/acknowledge", response_model=AlertPublic)
@@ -160,7 +155,4 @@ def post_acknowledge(request: Request, alert_id: Annotated[int, Path(ge=1, le=2*
                            f"هشداری با شمارهٔ {alert_id} در تابلوی شما نیست.")
         field.acknowledge_alert(session, alert=alert, actor=actor, now=now)
         unit = session.get(Unit, alert.unit_id)
-        return AlertPublic(id=alert.id, unit_id=alert.unit_id,
-                           call_sign=unit.call_sign if unit else "?",
-                           incident_id=alert.incident_id, kind=alert.kind,
-                           raised_at=alert.raised_at)
+        return board.alert_public(alert, {unit.id: unit.call_sign} if unit else {})

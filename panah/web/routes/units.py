@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.dispatch import shifts
+from panah.dispatch.board import seats_public
 from panah.dispatch.orm import Shift, ShiftMember
-from panah.dispatch.schemas import PostPublic, SeatPublic, ShiftCreate, ShiftPublic
+from panah.dispatch.schemas import PostPublic, ShiftCreate, ShiftPublic
 from panah.dispatch.service import get_unit
 from panah.security.policy import Actor
 from panah.security.roles import Permission
@@ -70,8 +71,4 @@ def shift_public(session: Session, shift: Shift) -> ShiftPublic:
     gaps = shifts.seat_gaps(session, shift)
     return ShiftPublic(id=shift.id, unit_id=shift.unit_id, post_id=shift.post_id,
                        starts_at=as_utc(shift.starts_at), ends_at=as_utc(shift.ends_at),
-                       crew_member_ids=sorted(members),
-                       seats=[SeatPublic(role=g.seat.role, prefer_woman=g.seat.prefer_woman,
-                                         filled=g.filled_by is not None,
-                                         woman_preferred_but_not=g.woman_preferred_but_not)
-                              for g in gaps])
+                       crew_member_ids=sorted(members), seats=seats_public(gaps))
