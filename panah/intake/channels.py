@@ -69,9 +69,7 @@ def _offer_calls(session: Session, payloads: Sequence[dict[str, Any]], now: date
         call_id = payload["call_id"]
         if call_id in known or call_id in news:
             continue  # the PBX offered the same call twice
-        fixes = [_network_fix(payload["location"], now)] if payload.get("location") else []
-        caller = to_e164(payload["caller"]) if payload.get("caller") else None
-        news[call_id] = NewContact(Channel.voice, call_id, caller, payload.get("called"), fixes)
+        news[call_id] = offered_call(payload, now)
     opened = open_contacts(session, news=list(news.values()), context=context, now=now)
     known.update(zip(news, opened, strict=True))
     return [known[p["call_id"]] for p in payloads]
@@ -101,6 +99,13 @@ def _call_progress(session: Session, payload: dict[str, Any], now: datetime) -> 
                            ContactState.assigned.value):
         abandon(session, contact=contact, now=now)
     return contact.id
+
+
+def offered_call(payload: dict[str, Any], now: datetime) -> NewContact:
+    """The contact a ``call.offered`` event opens: the caller, and the network's point."""
+    fixes = [_network_fix(payload["location"], now)] if payload.get("location") else []
+    caller = to_e164(payload["caller"]) if payload.get("caller") else None
+    return NewContact(Channel.voice, payload["call_id"], caller, payload.get("called"), fixes)
 
 
 def _network_fix(point: dict[str, Any], now: datetime) -> LocationFix:

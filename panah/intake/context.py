@@ -121,6 +121,13 @@ class ContextCache:
         self._cached: tuple[object, RoutingContext] | None = None
         self._checked = -float("inf")
 
+    def current(self) -> RoutingContext | None:
+        """The context, when it was checked within ``recheck_s``; else None (ask ``get``)."""
+        with self._lock:
+            if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:
+                return self._cached[1]
+            return None
+
     def get(self, session: Session) -> RoutingContext:
         with self._lock:
             if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:

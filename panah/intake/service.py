@@ -7,7 +7,7 @@ conditional UPDATE (state and version) so two counsellors cannot both take it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from panah.core.db import deferred, insert_rows, table_of
 from panah.core.errors import Conflict, InvalidInput, NotFound
+from panah.intake.aml import parse_aml
 from panah.intake.location import Locate, is_coordinate
 from panah.intake.model import (
     NATIONAL_QUEUE,
@@ -85,33 +86,65 @@ def open_contacts(session: Session, *, news: Sequence[NewContact], context: obje
     """
     hashes = [caller_hash(new.caller) if new.caller else None for new in news]
     aml = _recent_aml(session, {h for h in hashes if h is not None}, now)
-    fixes_of = [[*new.fixes, *aml.get(hashed or "", ()), *_area_code_fix(new.caller)]
-                for new, hashed in zip(news, hashes, strict=True)]
-    locate = _located_together(context, fixes_of)
-    contacts, trails = [], []
-    for new, hashed, fixes in zip(news, hashes, fixes_of, strict=True):
-        decision = _route(fixes, context, now, locate)
-        contacts.append({
-            "channel": new.channel.value, "external_id": new.external_id,
-            "state": ContactState.queued.value, "version": 1, "caller": new.caller,
-            "caller_hash": hashed, "called": new.called, "risk": new.risk.value,
-            "language": new.language, "wants_woman": new.wants_woman, "offered_at": now,
-            "queued_at": now, "summary": new.summary, "visitor_token_hash": None,
-            **_decision_values(decision, context, now)})
-        trails.append(decision.trail)
-    ids = insert_rows(session, table_of(Contact), contacts)
-    locations = [{**_location_values(fix, now), "contact_id": contact_id}
-                 for contact_id, fixes in zip(ids, fixes_of, strict=True) for fix in fixes]
-    steps = [{**step_values(seq, step, now), "contact_id": contact_id}
-             for contact_id, trail in zip(ids, trails, strict=True)
-             for seq, step in enumerate(trail)]
+    plans = plan_contacts(news, hashes, aml, context, now)
+    ids = insert_rows(session, table_of(Contact), [plan.contact for plan in plans])
+    locations, steps = children_of(plans, ids)
     for insert, rows in ((_INSERT_LOCATION, locations), (_INSERT_STEP, steps)):
         if rows:  # Core executemany: one pipelined statement, no ids to read back
             session.connection().execute(insert, rows)
-    append_many(session, now=now, entries=[
-        Entry(actor, AuditAction.create, "contact", str(contact_id), new.channel.value)
-        for contact_id, new in zip(ids, news, strict=True)])
+    append_many(session, now=now, entries=created_entries(ids, news, actor))
     return ids
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedContact:
+    """The rows of one new contact, routed, before it has an id."""
+
+    contact: dict[str, object]
+    locations: list[dict[str, object]]
+    steps: list[dict[str, object]]
+
+
+def plan_contacts(news: Sequence[NewContact], hashes: Sequence[str | None],
+                  aml: dict[str, list[LocationFix]], context: object,
+                  now: datetime) -> list[PlannedContact]:
+    """Route each new contact by its best location (its own fixes, the caller's recent AML
+    texts, the area code) and lay out its rows; the batch's points are located in one pass.
+    Reads nothing from the database: the caller stores the rows however it stores."""
+    fixes_of = [[*new.fixes, *aml.get(hashed or "", ()), *_area_code_fix(new.caller)]
+                for new, hashed in zip(news, hashes, strict=True)]
+    locate = _located_together(context, fixes_of)
+    plans = []
+    for new, hashed, fixes in zip(news, hashes, fixes_of, strict=True):
+        decision = _route(fixes, context, now, locate)
+        plans.append(PlannedContact(
+            contact={
+                "channel": new.channel.value, "external_id": new.external_id,
+                "state": ContactState.queued.value, "version": 1, "caller": new.caller,
+                "caller_hash": hashed, "called": new.called, "risk": new.risk.value,
+                "language": new.language, "wants_woman": new.wants_woman, "offered_at": now,
+                "queued_at": now, "summary": new.summary, "visitor_token_hash": None,
+                **_decision_values(decision, context, now)},
+            locations=[_location_values(fix, now) for fix in fixes],
+            steps=[step_values(seq, step, now) for seq, step in enumerate(decision.trail)]))
+    return plans
+
+
+def children_of(plans: Sequence[PlannedContact], ids: Sequence[int],
+                ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The location and trail rows of planned contacts, now that they have their ids."""
+    locations = [{**row, "contact_id": contact_id}
+                 for plan, contact_id in zip(plans, ids, strict=True) for row in plan.locations]
+    steps = [{**row, "contact_id": contact_id}
+             for plan, contact_id in zip(plans, ids, strict=True) for row in plan.steps]
+    return locations, steps
+
+
+def created_entries(ids: Sequence[int], news: Sequence[NewContact],
+                    actor: Actor | None = None) -> list[Entry]:
+    """The audit entries saying these contacts were created."""
+    return [Entry(actor, AuditAction.create, "contact", str(contact_id), new.channel.value)
+            for contact_id, new in zip(ids, news, strict=True)]
 
 
 _INSERT_LOCATION = deferred(table_of(ContactLocation).insert())
@@ -188,17 +221,21 @@ def _recent_aml(session: Session, hashes: set[str],
     by caller hash; one query for any number of callers."""
     if not hashes:
         return {}
-    from panah.intake.aml import parse_aml
+    return aml_fixes(session.connection().execute(
+        _RECENT_AML, {"hashes": list(hashes), "since": now - AML_WINDOW}))
 
-    events = session.connection().execute(
-        _RECENT_AML, {"hashes": list(hashes), "since": now - AML_WINDOW})
+
+def aml_fixes(rows: Iterable[tuple[str | None, str | None]]) -> dict[str, list[LocationFix]]:
+    """Handset fixes by caller hash, from (caller hash, stored payload) of AML texts."""
     fixes: dict[str, list[LocationFix]] = {}
-    for hashed, payload in events:
+    for hashed, payload in rows:
+        if hashed is None or payload is None:
+            continue
         try:
             fix = parse_aml(json.loads(payload)["text"]).to_fix()
         except InvalidInput:
             continue  # a broken AML text was refused on its own; it must not refuse the call
-        if fix.has_point and hashed is not None:
+        if fix.has_point:
             fixes.setdefault(hashed, []).append(fix)
     return fixes
 

@@ -22,8 +22,10 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,11 +44,21 @@ LINGER_S = 0.002
 Pending = tuple[Inbound, "Future[Receipt]"]
 
 
+class FastPath(Protocol):
+    """A quicker way to store the batches it knows (see panah.intake.fast_offers)."""
+
+    def __call__(self, items: Sequence[Inbound], now: datetime) -> list[Receipt] | None:
+        """The batch's receipts, or None (nothing stored) to leave it to the general path."""
+
+    def close(self) -> None:
+        """The writer's thread ends: give back what is held."""
+
+
 class IntakeWriter:
     def __init__(self, factory: sessionmaker[Session], clock: Clock, process: Processor, *,
                  max_batch: int = MAX_BATCH, idle_s: float = IDLE_S,
-                 linger_s: float = LINGER_S) -> None:
-        self.factory, self.clock, self.process = factory, clock, process
+                 linger_s: float = LINGER_S, fast: FastPath | None = None) -> None:
+        self.factory, self.clock, self.process, self.fast = factory, clock, process, fast
         self.max_batch, self.idle_s, self.linger_s = max_batch, idle_s, linger_s
         self._queue: queue.SimpleQueue[Pending] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -73,6 +85,8 @@ class IntakeWriter:
                 with self._lock:
                     if self._queue.empty():
                         self._thread = None
+                        if self.fast is not None:
+                            self.fast.close()
                         return
                 continue
             self.write(self._gather(first))
@@ -91,10 +105,11 @@ class IntakeWriter:
         """Store and process one batch; every future gets its outcome, whatever happens."""
         self.batches += 1
         self.largest_batch = max(self.largest_batch, len(batch))
+        items, now = [item for item, _ in batch], self.clock.now()
         try:
-            outcomes: list[Any] = receive_many(
-                self.factory, [item for item, _ in batch], now=self.clock.now(),
-                process=self.process)
+            outcomes: list[Any] | None = self.fast(items, now) if self.fast else None
+            if outcomes is None:
+                outcomes = receive_many(self.factory, items, now=now, process=self.process)
         except Exception as problem:  # not stored: every sender hears of it
             log.exception("an intake batch of %d events could not be stored", len(batch))
             outcomes = [problem] * len(batch)

@@ -44,7 +44,7 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-_COLUMNS = (
+COLUMNS = (
     AuditEvent.seq, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
     AuditEvent.action, AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.reason,
     AuditEvent.prev_hash, AuditEvent.hash,
@@ -93,7 +93,16 @@ def append_many(
     if not entries:
         return []
     _lock_chain(session)
-    previous, records = _last_record(session), []
+    records = sealed(_last_record(session), entries, now=now, hmac_key=hmac_key)
+    # Core, not ORM objects: nothing reads these rows back in the same unit of work.
+    session.connection().execute(_INSERT, [values_of(record) for record in records])
+    return records
+
+
+def sealed(previous: AuditRecord | None, entries: Sequence[Entry], *, now: datetime,
+           hmac_key: bytes | None = None) -> list[AuditRecord]:
+    """The records that follow ``previous`` for these entries, in order (not stored)."""
+    records = []
     for entry in entries:
         previous = seal(
             previous,
@@ -107,11 +116,12 @@ def append_many(
             hmac_key=hmac_key,
         )
         records.append(previous)
-    # Core, not ORM objects: nothing reads these rows back in the same unit of work.
-    session.connection().execute(_INSERT, [
-        {column.key: getattr(record, column.key) for column in _COLUMNS} for record in records
-    ])
     return records
+
+
+def values_of(record: AuditRecord) -> dict[str, Any]:
+    """A record as the row's column values."""
+    return {column.key: getattr(record, column.key) for column in COLUMNS}
 
 
 def _lock_chain(session: Session) -> None:
@@ -121,14 +131,14 @@ def _lock_chain(session: Session) -> None:
 
 def _last_record(session: Session) -> AuditRecord | None:
     row = session.connection().execute(_LAST).first()
-    return _record(row) if row else None
+    return record_of(row) if row else None
 
 
-_LAST = select(*_COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)
+_LAST = select(*COLUMNS).order_by(AuditEvent.seq.desc()).limit(1)
 _INSERT = deferred(table_of(AuditEvent).insert())
 
 
-def _record(row: Any) -> AuditRecord:  # a Row of _COLUMNS; its generic form differs in 2.0 and 2.1
+def record_of(row: Any) -> AuditRecord:  # a Row of COLUMNS; its generic form differs in 2.0 and 2.1
     at: datetime = row.at
     return AuditRecord(
         seq=row.seq,
@@ -147,9 +157,9 @@ def _record(row: Any) -> AuditRecord:  # a Row of _COLUMNS; its generic form dif
 
 def iter_records(session: Session, *, batch_size: int = 1000) -> Iterator[AuditRecord]:
     """Every record in seq order, fetched in batches, without filling the identity map."""
-    query = select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+    query = select(*COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
     for row in session.execute(query):
-        yield _record(row)
+        yield record_of(row)
 
 
 def verify(session: Session, *, hmac_key: bytes | None = None) -> list[ChainProblem]:

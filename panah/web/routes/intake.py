@@ -20,6 +20,7 @@ from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
 from panah.intake import callbacks, channels, chat, events, history, presence
 from panah.intake.context import ContextCache, RoutingContext
+from panah.intake.fast_offers import FastOffers
 from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Contact
 from panah.intake.phones import to_e164
@@ -66,9 +67,12 @@ def intake_writer(app: FastAPI) -> IntakeWriter:
 
 
 def _new_writer(app: FastAPI, cache: ContextCache) -> IntakeWriter:
+    factory = app.state.session_factory
+    postgres = factory.kw["bind"].dialect.name == "postgresql"
     app.state.intake_writer = IntakeWriter(
-        app.state.session_factory, app.state.clock,
-        process=lambda s, items, now: channels.process_events(s, items, now, cache.get(s)))
+        factory, app.state.clock,
+        process=lambda s, items, now: channels.process_events(s, items, now, cache.get(s)),
+        fast=FastOffers(factory, cache) if postgres else None)
     return app.state.intake_writer  # type: ignore[no-any-return]
 
 
