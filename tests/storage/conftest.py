@@ -8,16 +8,21 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from panah.core.db import make_engine
+from panah.core.db import make_engine, make_session_factory, unit_of_work
+from panah.intake.context import ContextCache
+from panah.security.apikeys import create_key
+from panah.security.orm import User
+from panah.security.sessions import actor_of
+from tests.storage.intake_line import NOW, Line
 
 PG_URL = os.environ.get("PANAH_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 
 
-def _reset_postgres(url: str) -> None:
+def reset_postgres(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -32,9 +37,9 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         yield f"sqlite:///{tmp_path / 'storage.db'}"
         return
     url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    _reset_postgres(url)
+    reset_postgres(url)
     yield url
-    _reset_postgres(url)
+    reset_postgres(url)
 
 
 def test_postgres_is_configured_in_ci() -> None:
@@ -46,7 +51,6 @@ def test_postgres_is_configured_in_ci() -> None:
 def demo_database(url: str, now: datetime) -> tuple[Engine, sessionmaker[Session]]:
     """Migrate ``url`` and load the reference geography and the demo; its engine and
     session factory (dispose of the engine when done)."""
-    from panah.core.db import make_session_factory, unit_of_work
     from panah.core.migrate import upgrade
     from panah.demo import load_demo
     from panah.geo.service import load_reference
@@ -58,3 +62,17 @@ def demo_database(url: str, now: datetime) -> tuple[Engine, sessionmaker[Session
         load_reference(session)
         load_demo(session, now=now, password="pw")
     return engine, factory
+
+
+@pytest.fixture
+def line(empty_database_url: str) -> Iterator[Line]:
+    """The demo database with an API key for an "integration" agency account."""
+    engine, factory = demo_database(empty_database_url, NOW)
+    with unit_of_work(factory) as session:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        assert admin is not None
+        key, _ = create_key(session, actor=actor_of(admin), username="integration",
+                            label="PBX", province_code=None, now=NOW)
+        key_id = key.id
+    yield Line(factory, ContextCache(), key_id)
+    engine.dispose()

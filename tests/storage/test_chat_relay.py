@@ -18,7 +18,7 @@ from panah.intake import chat
 from panah.intake.context import routing_context
 from panah.intake.model import Channel
 from panah.intake.service import NewContact, open_contact
-from tests.storage.conftest import PG_URL, _reset_postgres, demo_database
+from tests.storage.conftest import PG_URL, demo_database, reset_postgres
 
 NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PANAH_TEST_DATABASE_URL (PostgreSQL)")
@@ -27,9 +27,9 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PANAH_TEST_DATABASE_UR
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    _reset_postgres(url)
+    reset_postgres(url)
     yield url
-    _reset_postgres(url)
+    reset_postgres(url)
 
 
 class Page:

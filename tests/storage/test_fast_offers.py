@@ -21,9 +21,8 @@ from panah.intake.service import caller_hash
 from panah.intake.writer import IntakeWriter
 from panah.security.audit_orm import AuditEvent, verify
 from panah.security.orm import ApiKey
-from tests.storage.conftest import BACKENDS, PG_URL, _reset_postgres
-from tests.storage.test_intake_batches import CHALUS, MINE, NOW, Line, call
-from tests.storage.test_intake_batches import line  # noqa: F401 - the fixture, on PostgreSQL
+from tests.storage.conftest import BACKENDS, PG_URL, reset_postgres
+from tests.storage.intake_line import CHALUS, MINE, NOW, Line, call
 
 AML_CHALUS = 'A"ML=1;lt=+36.65490;lg=+51.42050;rd=25;top=20260322062950;lc=68;pm=G'
 TEHRAN = {"lat": 35.6892, "lon": 51.3890, "radius_m": 500}
@@ -33,9 +32,9 @@ TEHRAN = {"lat": 35.6892, "lon": 51.3890, "radius_m": 500}
 def empty_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """PostgreSQL only: the fast path exists for it alone (SQLite takes the general path)."""
     url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    _reset_postgres(url)
+    reset_postgres(url)
     yield url
-    _reset_postgres(url)
+    reset_postgres(url)
 
 
 @pytest.fixture

@@ -4,72 +4,26 @@ each sender hears, and that nothing is lost when processing fails half-way."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from panah.core.clock import FrozenClock
 from panah.core.db import insert_rows, make_engine, make_session_factory, table_of, unit_of_work
 from panah.core.errors import NotAuthenticated
-from panah.intake import channels
-from panah.intake.context import ContextCache
-from panah.intake.events import Inbound, Receipt, RejectedEvent, receive_many
+from panah.intake.events import Receipt, RejectedEvent, receive_many
 from panah.intake.orm import Contact, InboundEvent
-from panah.intake.service import caller_hash
 from panah.intake.ticker import recover
 from panah.intake.writer import IntakeWriter
-from panah.security.apikeys import create_key
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import AuditEvent, Entry, append, append_many, verify
-from panah.security.orm import ApiKey, User
-from panah.security.sessions import actor_of
-from tests.storage.conftest import demo_database
-
-NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)
-CHALUS = {"lat": 36.6550, "lon": 51.4205, "radius_m": 25}
-MINE = Contact.external_id.not_like("demo-%")  # not the demo's contacts
-
-
-@dataclass
-class Line:
-    factory: sessionmaker[Session]
-    cache: ContextCache
-    key_id: int
-
-    def process(self, session: Session, items: Sequence[tuple[str, dict[str, Any]]],
-                now: datetime) -> list[int | None]:
-        return channels.process_events(session, items, now, self.cache.get(session))
-
-    def count(self, model: type, *where: object) -> int:
-        with unit_of_work(self.factory) as session:
-            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def line(empty_database_url: str) -> Iterator[Line]:
-    engine, factory = demo_database(empty_database_url, NOW)
-    with unit_of_work(factory) as session:
-        admin = session.scalar(select(User).where(User.username == "admin"))
-        assert admin is not None
-        key, _ = create_key(session, actor=actor_of(admin), username="integration",
-                            label="PBX", province_code=None, now=NOW)
-        key_id = key.id
-    yield Line(factory, ContextCache(), key_id)
-    engine.dispose()
-
-
-def call(kind: str, call_id: str, *, key: str | None = None, key_id: int | None = None,
-         **extra: object) -> Inbound:
-    payload = {"event_id": key or f"{call_id}-{kind}", "kind": kind, "call_id": call_id,
-               "caller": "+989121112222", "called": "123", **extra}
-    return Inbound("telephony:1", str(payload["event_id"]), kind, payload,
-                   caller_hash("+989121112222"), NOW, key_id)
+from panah.security.orm import ApiKey
+from tests.storage.intake_line import CHALUS, MINE, NOW, Line, call
 
 
 def test_a_mixed_batch_answers_each_sender_and_one_bad_event_spoils_nothing(
