@@ -200,6 +200,9 @@ class FastOffers:
         news = [offered_call(item.payload, now) for item in items]
         hashes = [caller_hash(new.caller) if new.caller else None for new in news]
         keys = list({item.key_id for item in items if item.key_id is not None})
+        # Routed before the audit chain is locked, so the lock is held only for the writes;
+        # routed again in the (rare) case that a caller sent an AML text moments before.
+        plans = plan_contacts(news, hashes, {}, context, now)
         with conn.pipeline() as pipeline:
             valid = conn.execute(_VALID_KEYS, (keys, [r.value for r in KEY_ROLES]))
             stored = conn.cursor()
@@ -221,9 +224,10 @@ class FastOffers:
                 conn.rollback()  # a refused key, an event or a call seen before
                 return None
             fixes = aml_fixes((hashed, self._decrypt(payload)) for hashed, payload in aml)
+            if fixes:
+                plans = plan_contacts(news, hashes, fixes, context, now)
             contact_ids = [int(row[0]) for row in ids.fetchall()]
             last = head.fetchone()
-            plans = plan_contacts(news, hashes, fixes, context, now)
             contacts = [{**plan.contact, "id": i} for plan, i in zip(plans, contact_ids,
                                                                       strict=True)]
             locations, steps = children_of(plans, contact_ids)
