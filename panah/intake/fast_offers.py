@@ -102,7 +102,11 @@ _VALID_KEYS = (
     "SELECT api_key.id FROM api_key JOIN app_user ON app_user.id = api_key.user_id"
     " WHERE api_key.id = ANY(%s) AND api_key.revoked_at IS NULL AND app_user.is_active"
     " AND app_user.role = ANY(%s)")
-_CALLS_SEEN = "SELECT external_id FROM contact WHERE channel = %s AND external_id = ANY(%s)"
+# One call id per statement: an equality on both columns of the unique index is planned as
+# one index probe whatever the table's statistics say. With ``external_id = ANY(…)`` a
+# generic plan made while the statistics are stale (autovacuum off, or a table that grew
+# fast) read every voice contact of the index's first column: 4 ms a batch at 12,000.
+_CALLS_SEEN = "SELECT 1 FROM contact WHERE channel = %s AND external_id = %s"
 _RECENT_AML = (
     "SELECT caller_hash, payload FROM inbound_event WHERE caller_hash = ANY(%s)"
     " AND kind = 'sms.aml' AND received_at >= %s ORDER BY id")
@@ -211,8 +215,9 @@ class FastOffers:
                  "received_at": item.received_at, "caller_hash": item.caller_hash,
                  "payload": json.dumps(item.payload, ensure_ascii=False),
                  "status": "received"} for item in items), returning=True)
-            seen = conn.execute(_CALLS_SEEN, (Channel.voice.value,
-                                              [new.external_id for new in news]))
+            seen = conn.cursor()
+            seen.executemany(_CALLS_SEEN, [(Channel.voice.value, new.external_id)
+                                           for new in news], returning=True)
             aml = conn.execute(_RECENT_AML, (list({h for h in hashes if h}), now - AML_WINDOW))
             ids = conn.execute(_NEXT_IDS, (len(items),))
             conn.execute(_LOCK, (AUDIT_LOCK_ID,))
@@ -220,7 +225,7 @@ class FastOffers:
             pipeline.sync()
             event_ids = _returned_ids(stored)
             if (len(valid.fetchall()) < len(keys) or len(event_ids) < len(items)
-                    or seen.fetchone() is not None):
+                    or _any_row(seen)):
                 conn.rollback()  # a refused key, an event or a call seen before
                 return None
             fixes = aml_fixes((hashed, self._decrypt(payload)) for hashed, payload in aml)
@@ -268,3 +273,12 @@ def _returned_ids(cursor: psycopg.Cursor[Any]) -> list[int]:
             ids.append(int(row[0]))
         if not cursor.nextset():
             return ids
+
+
+def _any_row(cursor: psycopg.Cursor[Any]) -> bool:
+    """Whether any statement of an ``executemany(…, returning=True)`` returned a row."""
+    while True:
+        if cursor.fetchone() is not None:
+            return True
+        if not cursor.nextset():
+            return False
