@@ -220,3 +220,16 @@ def test_the_look_up_of_calls_seen_is_one_index_probe_even_without_statistics(
         plan = "\n".join(row[0] for row in conn.execute("EXPLAIN EXECUTE seen('voice', 'c1')"))
     assert "using uq_contact_channel" in plan, plan
     assert "external_id" in plan.split("Index Cond:")[1] and "Filter" not in plan, plan
+
+
+def test_the_look_up_of_aml_texts_is_planned_for_the_table_as_it_is(
+    line: Line, fast: FastOffers,
+) -> None:
+    """Prepared, its plan would be the one made while inbound_event was small."""
+    for batch in range(8):  # psycopg prepares a statement on its 5th run
+        assert fast([offered(f"c{batch}-{i}") for i in range(2)], NOW) is not None
+    prepared = [row[0] for row in fast._connection().execute(
+        "SELECT statement FROM pg_prepared_statements")]
+    fast._connection().rollback()
+    assert any("INSERT INTO contact" in s for s in prepared)  # the others are prepared…
+    assert not any("sms.aml" in s for s in prepared)  # …this one is not
