@@ -133,12 +133,29 @@ def pipeline(session: Session, *, commit: bool = False) -> Iterator[None]:
             del _PIPELINES[driver]
 
 
+# Execution option of a look-up whose best plan changes as its table grows (a search by a
+# list of values): psycopg must not prepare it, or PostgreSQL keeps the generic plan made
+# while the table was small, a sequential scan, for as long as nothing runs ANALYZE.
+UNPREPARED = "panah_unprepared"
+
+
+def unprepared(statement: E) -> E:
+    """``statement``, planned by PostgreSQL each time it runs (never a prepared statement)."""
+    return statement.execution_options(**{UNPREPARED: True})
+
+
 def _send_in_pipeline(engine: Engine) -> None:
-    """Inside :func:`pipeline`, queue deferred statements and wait for the others."""
+    """Inside :func:`pipeline`, queue deferred statements and wait for the others; run the
+    :func:`unprepared` ones unprepared, in a pipeline or not."""
 
     def send(cursor: Any, statement: str, parameters: Any, context: Any, *,
              many: bool) -> bool:
         queue = _PIPELINES.get(cursor.connection)
+        if not many and context.execution_options.get(UNPREPARED):
+            cursor.execute(statement, parameters, prepare=False)
+            if queue is not None:
+                queue.sync()
+            return True
         if queue is None:
             return False  # SQLAlchemy executes it as usual
         (cursor.executemany if many else cursor.execute)(statement, parameters)

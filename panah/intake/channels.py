@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from panah.core.db import unprepared
 from panah.core.errors import InvalidInput
 from panah.intake import chat
 from panah.intake.aml import parse_aml
@@ -76,9 +77,9 @@ def _offer_calls(session: Session, payloads: Sequence[dict[str, Any]], now: date
 
 
 # Built once: asked for every batch of offered calls.
-_CALLS_SEEN = select(Contact.external_id, Contact.id).where(
+_CALLS_SEEN = unprepared(select(Contact.external_id, Contact.id).where(
     Contact.channel == Channel.voice.value,
-    Contact.external_id.in_(bindparam("call_ids", expanding=True)))
+    Contact.external_id.in_(bindparam("call_ids", expanding=True))))
 
 
 def _call_progress(session: Session, payload: dict[str, Any], now: datetime) -> int:

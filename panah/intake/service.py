@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from panah.core.db import deferred, insert_rows, table_of
+from panah.core.db import deferred, insert_rows, table_of, unprepared
 from panah.core.errors import Conflict, InvalidInput, NotFound
 from panah.intake.aml import parse_aml
 from panah.intake.location import Locate, is_coordinate
@@ -241,10 +241,10 @@ def aml_fixes(rows: Iterable[tuple[str | None, str | None]]) -> dict[str, list[L
 
 
 # Built once: the intake writer asks it for every batch of offered calls.
-_RECENT_AML = select(InboundEvent.caller_hash, InboundEvent.payload).where(
+_RECENT_AML = unprepared(select(InboundEvent.caller_hash, InboundEvent.payload).where(
     InboundEvent.caller_hash.in_(bindparam("hashes", expanding=True)),
     InboundEvent.kind == "sms.aml", InboundEvent.received_at >= bindparam("since"),
-).order_by(InboundEvent.id)
+).order_by(InboundEvent.id))
 
 
 def add_location(session: Session, *, contact: Contact, fix: LocationFix, context: object,

@@ -1,6 +1,7 @@
 """The intake writer's fast path for offered calls on PostgreSQL: it stores exactly what the
 general path stores, leaves every unusual batch to it with nothing stored, and keeps the
-audit chain whole when two server processes write at once."""
+audit chain whole when two server processes write at once. And on both paths, the look-ups
+whose plan depends on the table's size are planned for the table as it is."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from panah.core.clock import FrozenClock
-from panah.core.db import unit_of_work
+from panah.core.db import make_engine, make_session_factory, unit_of_work
 from panah.intake.events import Inbound, Receipt, receive_many
 from panah.intake.fast_offers import _CALLS_SEEN, FastOffers
 from panah.intake.orm import Contact, ContactLocation, InboundEvent, RoutingStep
@@ -233,3 +234,18 @@ def test_the_look_up_of_aml_texts_is_planned_for_the_table_as_it_is(
     fast._connection().rollback()
     assert any("INSERT INTO contact" in s for s in prepared)  # the others are prepared…
     assert not any("sms.aml" in s for s in prepared)  # …this one is not
+
+
+def test_the_general_paths_look_ups_by_a_list_are_not_prepared_either(line: Line) -> None:
+    engine = make_engine(line.factory.kw["bind"].url.render_as_string(hide_password=False))
+    factory = make_session_factory(engine)  # used from one thread: one connection
+    for batch in range(8):
+        outcomes = receive_many(factory, [offered(f"c{batch}-{i}") for i in range(2)],
+                                now=NOW, process=line.process)
+        assert all(isinstance(o, Receipt) for o in outcomes)
+    with engine.connect() as conn:
+        prepared = list(conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements")
+                        .scalars())
+    engine.dispose()
+    assert any("INSERT INTO contact (" in s for s in prepared)  # the others are prepared
+    assert not any("sms.aml" in s or "contact.external_id IN" in s for s in prepared)
