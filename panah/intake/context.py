@@ -124,16 +124,20 @@ class ContextCache:
     def current(self) -> RoutingContext | None:
         """The context, when it was checked within ``recheck_s``; else None (ask ``get``)."""
         with self._lock:
-            if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:
-                return self._cached[1]
-            return None
+            return self._fresh()
 
     def get(self, session: Session) -> RoutingContext:
         with self._lock:
-            if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:
-                return self._cached[1]
+            fresh = self._fresh()
+            if fresh is not None:
+                return fresh
             stamp = (latest_import_id(session), lines_stamp(session))
             if self._cached is None or self._cached[0] != stamp:
                 self._cached = (stamp, routing_context(session))
             self._checked = time.monotonic()
             return self._cached[1]
+
+    def _fresh(self) -> RoutingContext | None:
+        if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:
+            return self._cached[1]
+        return None

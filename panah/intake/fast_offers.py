@@ -91,10 +91,9 @@ class _Insert:
         out = []
         for row in rows:
             values = {**self.defaults, **row}
-            out.append(tuple(value if process is None else process(value)
-                             for value, process in zip(
-                                 (values[name] for name in self.columns), self.processors,
-                                 strict=True)))
+            out.append(tuple(values[name] if process is None else process(values[name])
+                             for name, process in zip(self.columns, self.processors,
+                                                      strict=True)))
         return out
 
 
