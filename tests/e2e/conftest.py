@@ -95,17 +95,26 @@ def _serve(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         app.state.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def live_server(
+@contextmanager
+def own_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """The demo with OpenStreetMap boundaries where ``../shared`` exists, else without."""
+    """The demo with OpenStreetMap boundaries where ``../shared`` exists, else without, in a
+    server of its own (a module whose journey changes the demo's units takes one)."""
     with_boundaries = BOUNDARIES.is_dir()
     template = request.getfixturevalue(
         "template_db_with_boundaries" if with_boundaries else "template_db"
     )
     with _serve(template, tmp_path_factory) as url:
         yield LiveServer(url=url, with_boundaries=with_boundaries)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    with own_server(request, tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -169,13 +178,25 @@ def approximate_page(browser: Browser, approximate_server: LiveServer) -> Iterat
         yield page
 
 
+# A phone-sized browser context.
+PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+                         "is_mobile": True, "has_touch": True}
+
+
 @pytest.fixture
 def phone(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    with _offline_page(
-        browser, live_server, viewport={"width": 390, "height": 844}, device_scale_factor=2,
-        is_mobile=True, has_touch=True,
-    ) as page:
+    with _offline_page(browser, live_server, **PHONE) as page:
         yield page
+
+
+def api(page: Page, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """Call the API as the page's signed-in user: its session cookie, and for a change the
+    CSRF token of the page it is on."""
+    headers = {} if method == "GET" else {
+        "X-CSRF-Token": page.locator('meta[name="csrf-token"]').get_attribute("content") or ""}
+    answer = page.request.fetch(path, method=method, data=body, headers=headers)
+    assert answer.ok, answer.text()
+    return answer.json()
 
 
 def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:

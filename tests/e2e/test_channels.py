@@ -17,8 +17,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import BOUNDARIES
-from tests.e2e.conftest import LiveServer, _offline_page, _serve, screenshot, sign_in
+from tests.e2e.conftest import (
+    PHONE,
+    LiveServer,
+    _offline_page,
+    api,
+    own_server,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 CHALUS = {"lat": 36.6552, "lon": 51.4200, "priority": "high"}
@@ -31,18 +38,8 @@ VOICE = base64.b64encode(b"\x1aE\xdf\xa3 a tiny webm stand-in").decode()
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own: the journey sends MZN-01 to an incident."""
-    template = request.getfixturevalue(
-        "template_db_with_boundaries" if BOUNDARIES.is_dir() else "template_db")
-    with _serve(template, tmp_path_factory) as url:
-        yield LiveServer(url=url, with_boundaries=BOUNDARIES.is_dir())
-
-
-def _api(page: Page, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
-    answer = page.request.fetch(path, method=method, data=body,
-                                headers={"X-CSRF-Token": token})
-    assert answer.ok, answer.text()
-    return answer.json()
+    with own_server(request, tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +48,11 @@ def incident_channel(browser: Browser, server: LiveServer) -> int:
     with _offline_page(browser, server) as page:
         sign_in(page, "dispatcher")
         page.goto("/dispatch")
-        units = _api(page, "GET", "/api/dispatch/board")["units"]
+        units = api(page, "GET", "/api/dispatch/board")["units"]
         unit_id = next(u["id"] for u in units if u["call_sign"] == "MZN-01")
-        incident = _api(page, "POST", "/api/incidents", CHALUS)
-        _api(page, "POST", f"/api/incidents/{incident['id']}/assignments", {"unit_id": unit_id})
-        channel = next(c for c in _api(page, "GET", "/api/channels")
+        incident = api(page, "POST", "/api/incidents", CHALUS)
+        api(page, "POST", f"/api/incidents/{incident['id']}/assignments", {"unit_id": unit_id})
+        channel = next(c for c in api(page, "GET", "/api/channels")
                        if c["kind"] == "incident" and c["incident_id"] == incident["id"])
         assert channel["units"] == ["MZN-01"]
         return int(channel["id"])
@@ -70,8 +67,7 @@ def desk(browser: Browser, server: LiveServer) -> Iterator[Page]:
 
 @pytest.fixture
 def phone(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    with _offline_page(browser, server, viewport={"width": 390, "height": 844},
-                       device_scale_factor=2, is_mobile=True, has_touch=True) as page:
+    with _offline_page(browser, server, **PHONE) as page:
         sign_in(page, "field_crew")
         yield page
 
@@ -131,7 +127,7 @@ def test_dispatcher_and_crew_talk_on_the_incident_channel_and_a_voice_note_plays
     conversation.scroll_into_view_if_needed()
     screenshot(phone, "team-channels-field-fa.png")
 
-    note = _api(phone, "POST", f"/api/channels/{incident_channel}/voice", {
+    note = api(phone, "POST", f"/api/channels/{incident_channel}/voice", {
         "client_id": "phone-voice-e2e-1", "audio_base64": VOICE, "mime": "audio/webm",
         "seconds": 2})
     voice = desk.locator(f'#channel-messages li[data-message-id="{note["id"]}"]')
@@ -170,7 +166,7 @@ def test_a_text_the_crew_types_offline_waits_on_the_phone_and_reaches_the_board_
     expect(phone.locator("#channel-messages li[data-pending]")).to_have_count(0)
     expect(phone.locator("#field-queue-count")).to_have_attribute("data-count", "0")
     expect(_said(desk, text)).to_have_count(1, timeout=POLLED)
-    stored = [m for m in _api(desk, "GET", f"/api/channels/{incident_channel}/messages")
+    stored = [m for m in api(desk, "GET", f"/api/channels/{incident_channel}/messages")
               if m["text"] == text]
     assert len(stored) == 1
     assert stored[0]["sender_call_sign"] == "MZN-01"

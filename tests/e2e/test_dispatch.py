@@ -8,13 +8,19 @@ shows every status in the order it happened."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import BOUNDARIES
-from tests.e2e.conftest import LiveServer, _offline_page, _serve, screenshot, sign_in
+from tests.e2e.conftest import (
+    PHONE,
+    LiveServer,
+    _offline_page,
+    api,
+    own_server,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 CHALUS = {"lat": 36.6550, "lon": 51.4205}
@@ -26,10 +32,8 @@ SYNC = 30_000
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own: the journey moves MZN-01 through a whole visit."""
-    template = request.getfixturevalue(
-        "template_db_with_boundaries" if BOUNDARIES.is_dir() else "template_db")
-    with _serve(template, tmp_path_factory) as url:
-        yield LiveServer(url=url, with_boundaries=BOUNDARIES.is_dir())
+    with own_server(request, tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture
@@ -40,17 +44,8 @@ def desk(browser: Browser, server: LiveServer) -> Iterator[Page]:
 
 @pytest.fixture
 def phone(browser: Browser, server: LiveServer) -> Iterator[Page]:
-    with _offline_page(browser, server, viewport={"width": 390, "height": 844},
-                       device_scale_factor=2, is_mobile=True, has_touch=True) as page:
+    with _offline_page(browser, server, **PHONE) as page:
         yield page
-
-
-def _api(page: Page, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
-    answer = page.request.fetch(path, method=method, data=body,
-                                headers={"X-CSRF-Token": token})
-    assert answer.ok, answer.text()
-    return answer.json()
 
 
 def _team_requested(page: Page) -> int:
@@ -63,7 +58,7 @@ def _team_requested(page: Page) -> int:
     contact_id = int(report.json()["contact_id"])
     sign_in(page, "counsellor")
     page.goto("/line")
-    asked = _api(page, "POST", f"/api/contacts/{contact_id}/mobile-team",
+    asked = api(page, "POST", f"/api/contacts/{contact_id}/mobile-team",
                  {"cautions": ["children_present", "violent_person"]})
     return int(asked["id"])
 
@@ -130,11 +125,11 @@ def test_the_dispatcher_sends_the_recommended_unit_and_sees_the_crews_offline_vi
 def test_a_false_alarm_is_cancelled_from_the_board(desk: Page) -> None:
     sign_in(desk, "dispatcher")
     desk.goto("/dispatch")
-    made = _api(desk, "POST", "/api/incidents", {**CHALUS, "priority": "low",
+    made = api(desk, "POST", "/api/incidents", {**CHALUS, "priority": "low",
                                                   "place": "تماس اشتباه"})
     item = desk.locator(f'#board-incidents li[data-incident="{made["id"]}"]')
     expect(item).to_be_visible()
     desk.once("dialog", lambda dialog: dialog.accept())
     item.locator("[data-cancel-incident]").click()
     expect(item).to_have_count(0)
-    assert _api(desk, "GET", f"/api/incidents/{made['id']}")["state"] == "cancelled"
+    assert api(desk, "GET", f"/api/incidents/{made['id']}")["state"] == "cancelled"

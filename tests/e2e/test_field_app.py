@@ -5,16 +5,22 @@ back every change reaches the server in the order it was made."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-import panah.main
-from tests.conftest import BOUNDARIES
-from tests.e2e.conftest import LiveServer, _offline_page, _serve, screenshot, sign_in
+from tests.e2e.conftest import (
+    PHONE,
+    LiveServer,
+    _offline_page,
+    api,
+    own_server,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 CHALUS_FAMILY = {"lat": 36.6552, "lon": 51.4200, "priority": "high",
@@ -25,30 +31,12 @@ VISIT = ["en_route", "on_scene", "transporting", "at_centre", "available_at_post
 SYNC_TIMEOUT = 30_000
 
 
-def _with_field_pages(create_app: Callable[..., Any]) -> Callable[..., Any]:
-    """The app, with the field pages mounted if the router assembly does not yet."""
-    from panah.web.routes import field_pages
-
-    def create(*args: Any, **kwargs: Any) -> Any:
-        app = create_app(*args, **kwargs)
-        if not any(getattr(r, "path", None) == "/field" for r in app.routes):
-            app.include_router(field_pages.router)
-        return app
-
-    return create
-
-
 @pytest.fixture(scope="module")
 def field_server(request: pytest.FixtureRequest,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server of its own: the journey moves MZN-01 through a whole visit."""
-    with_boundaries = BOUNDARIES.is_dir()
-    template = request.getfixturevalue(
-        "template_db_with_boundaries" if with_boundaries else "template_db")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(panah.main, "create_app", _with_field_pages(panah.main.create_app))
-        with _serve(template, tmp_path_factory) as url:
-            yield LiveServer(url=url, with_boundaries=with_boundaries)
+    with own_server(request, tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture
@@ -60,34 +48,20 @@ def dispatcher(browser: Browser, field_server: LiveServer) -> Iterator[Page]:
 
 @pytest.fixture
 def crew_phone(browser: Browser, field_server: LiveServer) -> Iterator[Page]:
-    with _offline_page(browser, field_server, viewport={"width": 390, "height": 844},
-                       device_scale_factor=2, is_mobile=True, has_touch=True) as page:
+    with _offline_page(browser, field_server, **PHONE) as page:
         yield page
 
 
-def _post(page: Page, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    token = page.locator('meta[name="csrf-token"]').get_attribute("content") or ""
-    answer = page.request.post(path, data=body, headers={"X-CSRF-Token": token})
-    assert answer.ok, answer.text()
-    return answer.json()  # type: ignore[no-any-return]
-
-
-def _get(page: Page, path: str) -> Any:
-    answer = page.request.get(path)
-    assert answer.ok, answer.text()
-    return answer.json()
-
-
 def _send_mzn01(dispatcher: Page) -> tuple[int, int]:
-    board = _get(dispatcher, "/api/dispatch/board")
+    board = api(dispatcher, "GET", "/api/dispatch/board")
     unit_id = next(u["id"] for u in board["units"] if u["call_sign"] == "MZN-01")
-    incident = _post(dispatcher, "/api/incidents", CHALUS_FAMILY)
-    _post(dispatcher, f"/api/incidents/{incident['id']}/assignments", {"unit_id": unit_id})
+    incident = api(dispatcher, "POST", "/api/incidents", CHALUS_FAMILY)
+    api(dispatcher, "POST", f"/api/incidents/{incident['id']}/assignments", {"unit_id": unit_id})
     return unit_id, int(incident["id"])
 
 
 def _visit_history(dispatcher: Page, unit_id: int, incident_id: int) -> list[dict[str, Any]]:
-    return [e for e in _get(dispatcher, f"/api/units/{unit_id}/history")
+    return [e for e in api(dispatcher, "GET", f"/api/units/{unit_id}/history")
             if e["incident_id"] == incident_id]
 
 
@@ -167,7 +141,7 @@ def test_crew_works_offline_and_every_status_reaches_the_server_in_order(
     assert times == sorted(times)
     assert all(e["source"] == "field" for e in history[1:])
     # The report came before the crew cleared: the visit is closed, not waiting again.
-    assert _get(dispatcher, f"/api/incidents/{incident_id}")["state"] == "closed"
+    assert api(dispatcher, "GET", f"/api/incidents/{incident_id}")["state"] == "closed"
     assert errors == []
 
 
@@ -184,7 +158,7 @@ def test_an_account_without_a_unit_is_told_to_ask_the_shift_supervisor(
 def test_a_dispatcher_may_follow_a_unit_of_the_province_by_its_number(
     dispatcher: Page,
 ) -> None:
-    board = _get(dispatcher, "/api/dispatch/board")
+    board = api(dispatcher, "GET", "/api/dispatch/board")
     unit_id = next(u["id"] for u in board["units"] if u["call_sign"] == "MZN-02")
     dispatcher.goto(f"/field?unit={unit_id}")
     expect(dispatcher.locator("#field-callsign")).to_contain_text("MZN-02")
@@ -203,7 +177,7 @@ def test_the_app_installs_with_a_worker_scoped_to_field(dispatcher: Page) -> Non
 
 
 def test_a_crew_cannot_open_another_units_app(dispatcher: Page, crew_phone: Page) -> None:
-    board = _get(dispatcher, "/api/dispatch/board")
+    board = api(dispatcher, "GET", "/api/dispatch/board")
     other = next(u["id"] for u in board["units"] if u["call_sign"] == "MZN-02")
     sign_in(crew_phone, "field_crew")
     assert crew_phone.request.get(f"/field?unit={other}").status == 403
@@ -212,10 +186,10 @@ def test_a_crew_cannot_open_another_units_app(dispatcher: Page, crew_phone: Page
 def test_a_queued_change_the_radio_overtook_is_dropped_and_the_crew_told(
     dispatcher: Page, browser: Browser, field_server: LiveServer
 ) -> None:
-    board = _get(dispatcher, "/api/dispatch/board")
+    board = api(dispatcher, "GET", "/api/dispatch/board")
     unit_id = next(u["id"] for u in board["units"] if u["call_sign"] == "MZN-03")
-    incident = _post(dispatcher, "/api/incidents", {"lat": 36.7000, "lon": 52.6500})
-    _post(dispatcher, f"/api/incidents/{incident['id']}/assignments", {"unit_id": unit_id})
+    incident = api(dispatcher, "POST", "/api/incidents", {"lat": 36.7000, "lon": 52.6500})
+    api(dispatcher, "POST", f"/api/incidents/{incident['id']}/assignments", {"unit_id": unit_id})
     with _offline_page(browser, field_server, viewport={"width": 390, "height": 844},
                        is_mobile=True, has_touch=True) as phone:
         sign_in(phone, "supervisor")
@@ -224,7 +198,7 @@ def test_a_queued_change_the_radio_overtook_is_dropped_and_the_crew_told(
         phone.context.set_offline(True)
         _tap_status(phone, "en_route")
         # Meanwhile the crew says on the radio that they are there already.
-        _post(dispatcher, f"/api/units/{unit_id}/status", {"status": "on_scene"})
+        api(dispatcher, "POST", f"/api/units/{unit_id}/status", {"status": "on_scene"})
         phone.context.set_offline(False)
         expect(phone.locator("#field-queue-count")).to_have_attribute(
             "data-count", "0", timeout=SYNC_TIMEOUT)
