@@ -10,14 +10,14 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/security/audit.py panah/security/crypto.py panah/security/access.py \
 	panah/security/retention.py panah/cases/model.py panah/cases/service.py \
 	panah/reports/deidentified.py panah/web/access.py \
-	panah/intake/model.py panah/intake/aml.py panah/intake/phones.py \
-	panah/intake/location.py panah/intake/routing.py panah/intake/queue.py \
-	panah/intake/overflow.py panah/intake/events.py panah/intake/scheduled.py \
-	panah/intake/history.py panah/intake/writer.py panah/intake/lines.py \
+	panah/intake/model.py panah/intake/routing/aml.py panah/intake/routing/phones.py \
+	panah/intake/routing/location.py panah/intake/routing/model.py panah/intake/queue/model.py \
+	panah/intake/queue/overflow.py panah/intake/inbound/events.py panah/core/timers.py panah/triage/directory/model.py \
+	panah/triage/history.py panah/intake/inbound/writer.py panah/intake/routing/lines.py \
 	panah/integrations/fastagi.py panah/integrations/sms.py \
 	panah/triage/taxonomy.py panah/triage/protocols.py panah/triage/protocol_data.py \
-	panah/triage/referrals.py panah/triage/followups.py panah/triage/outcomes.py \
-	panah/triage/exchange.py panah/triage/actions.py \
+	panah/triage/referrals/model.py panah/triage/followups/model.py panah/triage/outcomes.py \
+	panah/triage/referrals/exchange.py panah/triage/actions.py \
 	panah/dispatch/model.py panah/dispatch/recommend.py panah/geo/travel.py \
 	panah/integrations/mqtt.py panah/integrations/mqtt_messages.py \
 	panah/integrations/routing_engine.py panah/integrations/radio.py

@@ -20,8 +20,8 @@ from panah.core.clock import Clock, SystemClock
 from panah.core.db import make_engine, make_session_factory, unit_of_work
 from panah.dispatch.avl import BusListener
 from panah.geo.travel import DEFAULT_MODEL
-from panah.intake.chat import ChatHub
-from panah.intake.context import ContextCache
+from panah.intake.channels.chat import ChatHub
+from panah.intake.routing.context import ContextCache
 from panah.integrations.mqtt import bus_from_settings
 from panah.integrations.radio import radio_from_settings
 from panah.integrations.routing_engine import routing_from_settings
@@ -72,12 +72,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.settings.environment == "production":
         await asyncio.to_thread(_settle, app)
     if app.state.engine.dialect.name == "postgresql":
-        from panah.intake.chat import ChatListener
+        from panah.intake.channels.chat import ChatListener
 
         listener = ChatListener(app.state.settings.database_url, app.state.chat_hub,
                                 app.state.session_factory, asyncio.get_running_loop()).start()
     if app.state.settings.timers:
-        from panah.intake.ticker import recover, run_forever, tick
+        from panah.core.timers import run_forever, tick
+        from panah.intake.inbound.recovery import recover
 
         state = app.state
         await asyncio.to_thread(recover, state.session_factory, clock=state.clock)

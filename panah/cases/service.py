@@ -6,6 +6,7 @@ they can see, such as whether the proposed team members work in the case's provi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,14 +17,14 @@ from sqlalchemy.orm import Session
 from panah.cases.model import CaseCategory, is_valid_national_code, restricted_category
 from panah.cases.orm import Case, CaseNote, CaseTeamMember, Client
 from panah.cases.schemas import CaseCreate
-from panah.core.errors import InvalidInput
+from panah.core.errors import InvalidInput, NotFound
 from panah.geo.orm import County, Province
 from panah.geo.text import to_ascii_digits
-from panah.security.access import audit, users_of
+from panah.security.access import audit, has_open_break_glass, users_of, with_grants
 from panah.security.audit import AuditAction
 from panah.security.crypto import current_keyring, keyed_hash
 from panah.security.orm import User
-from panah.security.policy import Actor, Resource, decide
+from panah.security.policy import Actor, Decision, Resource, decide
 from panah.security.roles import ROLE_SCOPE, Permission, Scope
 
 
@@ -70,6 +71,34 @@ def case_resource(case: Case, team: set[int] | None = None) -> Resource:
         team=frozenset(members), restricted_category=case.restricted_category,
         need_to_know=True,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDecision:
+    """The policy's answer about one case, with the facts it was given."""
+
+    actor: Actor  # with the restricted-category grants they hold now
+    resource: Resource
+    decision: Decision
+
+
+def decide_case_access(session: Session, *, actor: Actor, case_id: int,
+                       permission: Permission, need_to_know: bool, now: datetime,
+                       ) -> CaseDecision:
+    """May ``actor`` do ``permission`` on the case? A granted read is audited here, in the
+    caller's unit of work; ``need_to_know=False`` asks about the case's place only (a
+    supervisor's review)."""
+    actor = with_grants(session, actor)
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"There is no case {case_id}.", f"پرونده‌ای با شمارهٔ {case_id} نیست.")
+    resource = (case_resource(case) if need_to_know
+                else Resource("case", province_code=case.province_code))
+    glass = has_open_break_glass(session, actor, case_id, now)
+    decision = decide(actor, permission, resource, break_glass=glass)
+    if decision and permission is Permission.view_case:
+        audit(session, actor, AuditAction.read, "case", case_id, now=now, reason=decision.why)
+    return CaseDecision(actor, resource, decision)
 
 
 def open_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime) -> Case:

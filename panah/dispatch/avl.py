@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from panah.core.clock import Clock
 from panah.core.db import unit_of_work
 from panah.core.errors import NotFound, PanahError
-from panah.dispatch import channels
 from panah.dispatch import field as field_updates
-from panah.dispatch.orm import Channel
+from panah.dispatch import team_channels as channels
+from panah.dispatch.orm import TeamChannel
 from panah.dispatch.service import unit_by_call_sign
 from panah.integrations.mqtt_messages import parse_channel_message, parse_position
 
@@ -53,7 +53,7 @@ class BusListener:
     def _message(self, topic: str, payload: bytes) -> None:
         message = parse_channel_message(topic, payload)
         with unit_of_work(self.factory) as session:
-            channel = session.get(Channel, message.channel_id)
+            channel = session.get(TeamChannel, message.channel_id)
             if channel is None:
                 raise NotFound(f"There is no channel {message.channel_id}.",
                                f"کانالی با شمارهٔ {message.channel_id} نیست.")

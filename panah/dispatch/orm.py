@@ -242,7 +242,7 @@ class DispatchAlert(Base):
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
-class Channel(Base):
+class TeamChannel(Base):
     """A team channel: one unit with its dispatch (``direct``), a centre's units and
     dispatchers (``centre``), or everyone on an incident (``incident``)."""
 
@@ -258,7 +258,7 @@ class Channel(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ChannelMember(Base):
+class TeamChannelMember(Base):
     """A unit on a channel (dispatchers of the province reach every channel of it)."""
 
     __tablename__ = "channel_member"
@@ -271,7 +271,7 @@ class ChannelMember(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ChannelMessage(Base):
+class TeamChannelMessage(Base):
     """A text or a short voice note on a channel, from the web, MQTT or a radio gateway;
     ``client_id`` (the sender's key) makes a resend change nothing."""
 

@@ -273,7 +273,7 @@ class BusStatusPublic(BaseModel):
     detail_fa: str
 
 
-class ChannelPublic(BaseModel):
+class TeamChannelPublic(BaseModel):
     id: int
     kind: str  # direct | centre | incident
     name_fa: str
@@ -283,7 +283,7 @@ class ChannelPublic(BaseModel):
     last_message_id: int
 
 
-class ChannelMessageCreate(BaseModel):
+class TeamChannelMessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     client_id: ClientId
@@ -313,7 +313,7 @@ class RadioMessageIn(BaseModel):
     seconds: float | None = Field(default=None, gt=0, le=60)
 
 
-class ChannelMessagePublic(BaseModel):
+class TeamChannelMessagePublic(BaseModel):
     id: int
     channel_id: int
     client_id: str

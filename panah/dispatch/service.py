@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from panah.core.clock import as_utc
 from panah.core.errors import Conflict, InvalidInput, NotFound, OutsideIran
 from panah.dispatch import model
-from panah.dispatch.channels import ensure_unit_channels, join_incident_channel
 from panah.dispatch.model import AVAILABLE, IncidentState, Priority, UnitStatus
 from panah.dispatch.orm import (
     Assignment,
@@ -29,6 +28,7 @@ from panah.dispatch.orm import (
 )
 from panah.dispatch.recommend import CrewSeat as SeatView
 from panah.dispatch.recommend import Needs, Recommendation, UnitView, recommend
+from panah.dispatch.team_channels import ensure_unit_channels, join_incident_channel
 from panah.geo.model import Placement
 from panah.geo.travel import TravelTimes
 from panah.security.access import audit

@@ -51,8 +51,8 @@ def route(
     as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")] = False,
 ) -> None:
     """Route a contact: its location, county, centre and 123 queue, with the trail of why."""
-    from panah.intake.context import routing_context
-    from panah.intake.routing import route as route_contact
+    from panah.intake.routing.context import routing_context
+    from panah.intake.routing.model import route as route_contact
 
     try:
         now = _when(at)
@@ -96,7 +96,7 @@ def _candidates(
     fixes: list[LocationFix] = []
     steps: list[TrailStep] = []
     if aml is not None:
-        from panah.intake.aml import parse_aml
+        from panah.intake.routing.aml import parse_aml
 
         fixes.append(parse_aml(aml).to_fix())
     point = _point(lat, lon, radius, source)
@@ -104,7 +104,7 @@ def _candidates(
         fixes.append(point)
     if place is not None:
         from panah.geo.gazetteer import find_place
-        from panah.intake.location import fix_from_place
+        from panah.intake.routing.location import fix_from_place
 
         fix, step = fix_from_place(place, find_place)
         steps.append(step)
@@ -134,7 +134,7 @@ def _point(
 
 
 def _phone_fix(phone: str) -> tuple[LocationFix | None, TrailStep]:
-    from panah.intake.phones import area_code_fix, is_mobile, to_e164
+    from panah.intake.routing.phones import area_code_fix, is_mobile, to_e164
 
     e164 = to_e164(phone)
     fix = area_code_fix(e164)
@@ -168,7 +168,7 @@ def _names(session: Session, decision: RouteDecision) -> dict[str, str | None]:
 
 
 def _print_json(decision: RouteDecision, names: dict[str, str | None], method: str) -> None:
-    from panah.intake.routing import decision_as_dict
+    from panah.intake.routing.model import decision_as_dict
 
     data = {**decision_as_dict(decision), **names, "locator": method}
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from panah.intake.context import routing_context
 from panah.intake.model import Channel, LocationFix, LocationSource, RiskLevel
 from panah.intake.orm import Contact
+from panah.intake.routing.context import routing_context
 from panah.intake.service import NewContact, abandon, open_contact
 
 CHALUS_VILLA = (36.6550, 51.4205)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from panah.intake.model import RiskLevel
-from panah.intake.overflow import AttemptOutcome
+from panah.intake.queue.overflow import AttemptOutcome
 
 Key = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[\w.:@/+=-]+$")]
 Phone = Annotated[str, Field(min_length=3, max_length=30)]

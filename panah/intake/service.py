@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from panah.core.db import deferred, insert_rows, table_of, unprepared
 from panah.core.errors import Conflict, InvalidInput, NotFound
-from panah.intake.aml import parse_aml
-from panah.intake.location import Locate, is_coordinate
 from panah.intake.model import (
     NATIONAL_QUEUE,
     Channel,
@@ -37,9 +35,12 @@ from panah.intake.orm import (
     OutboundSms,
     RoutingStep,
 )
-from panah.intake.overflow import callback_due_at
-from panah.intake.phones import area_code_province, is_mobile
-from panah.intake.routing import route
+from panah.intake.queue.overflow import callback_due_at
+from panah.intake.routing.aml import parse_aml
+from panah.intake.routing.context import RoutingContext
+from panah.intake.routing.location import Locate, is_coordinate
+from panah.intake.routing.model import route
+from panah.intake.routing.phones import area_code_province, is_mobile
 from panah.security.access import audit
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import Entry, append_many
@@ -70,14 +71,14 @@ class NewContact:
     summary: str | None = None
 
 
-def open_contact(session: Session, *, new: NewContact, context: object, now: datetime,
+def open_contact(session: Session, *, new: NewContact, context: RoutingContext, now: datetime,
                  actor: Actor | None = None) -> Contact:
     """Store a contact, route it by the best location, queue it; the trail says why."""
     contact_id = open_contacts(session, news=[new], context=context, now=now, actor=actor)[0]
     return session.get_one(Contact, contact_id)
 
 
-def open_contacts(session: Session, *, news: Sequence[NewContact], context: object,
+def open_contacts(session: Session, *, news: Sequence[NewContact], context: RoutingContext,
                   now: datetime, actor: Actor | None = None) -> list[int]:
     """Open several contacts at once, in order; their ids.
 
@@ -106,7 +107,7 @@ class PlannedContact:
 
 
 def plan_contacts(news: Sequence[NewContact], hashes: Sequence[str | None],
-                  aml: dict[str, list[LocationFix]], context: object,
+                  aml: dict[str, list[LocationFix]], context: RoutingContext,
                   now: datetime) -> list[PlannedContact]:
     """Route each new contact by its best location (its own fixes, the caller's recent AML
     texts, the area code) and lay out its rows; the batch's points are located in one pass.
@@ -151,25 +152,25 @@ _INSERT_LOCATION = deferred(table_of(ContactLocation).insert())
 _INSERT_STEP = deferred(table_of(RoutingStep).insert())
 
 
-def _route(fixes: Sequence[LocationFix], context: object, now: datetime,
+def _route(fixes: Sequence[LocationFix], context: RoutingContext, now: datetime,
            locate: Locate | None = None) -> RouteDecision:
-    return route(fixes, now=now, locate=locate or context.locate,  # type: ignore[attr-defined]
-                 coverage=context.coverage, lines=context.lines)  # type: ignore[attr-defined]
+    return route(fixes, now=now, locate=locate or context.locate,
+                 coverage=context.coverage, lines=context.lines)
 
 
-def _located_together(context: object, fixes_of: Sequence[Sequence[LocationFix]]) -> Locate:
+def _located_together(context: RoutingContext, fixes_of: Sequence[Sequence[LocationFix]]) -> Locate:
     """``context.locate``, with the batch's points located beforehand in one pass."""
     points = list({(f.lat, f.lon) for fixes in fixes_of for f in fixes
                    if f.lat is not None and f.lon is not None and is_coordinate(f.lat, f.lon)})
-    known = dict(zip(points, context.placements(points), strict=True)) if points else {}  # type: ignore[attr-defined]
-    fallback: Locate = context.locate  # type: ignore[attr-defined]
+    known = dict(zip(points, context.placements(points), strict=True)) if points else {}
+    fallback: Locate = context.locate
     return lambda lat, lon: known[(lat, lon)] if (lat, lon) in known else fallback(lat, lon)
 
 
-def _decision_values(decision: RouteDecision, context: object,
+def _decision_values(decision: RouteDecision, context: RoutingContext,
                      now: datetime) -> dict[str, object]:
     """The contact's columns that routing decides."""
-    line = context.lines.get(decision.province_code or "")  # type: ignore[attr-defined]
+    line = context.lines.get(decision.province_code or "")
     return {
         "queue": decision.queue, "province_code": decision.province_code,
         "county_key": decision.county_key, "centre_code": decision.centre_code,
@@ -180,7 +181,7 @@ def _decision_values(decision: RouteDecision, context: object,
     }
 
 
-def _apply_decision(contact: Contact, decision: RouteDecision, context: object,
+def _apply_decision(contact: Contact, decision: RouteDecision, context: RoutingContext,
                     now: datetime) -> None:
     for column, value in _decision_values(decision, context, now).items():
         setattr(contact, column, value)
@@ -247,7 +248,7 @@ _RECENT_AML = unprepared(select(InboundEvent.caller_hash, InboundEvent.payload).
 ).order_by(InboundEvent.id))
 
 
-def add_location(session: Session, *, contact: Contact, fix: LocationFix, context: object,
+def add_location(session: Session, *, contact: Contact, fix: LocationFix, context: RoutingContext,
                  now: datetime) -> None:
     """A new fix for a contact; while nobody has taken it, route it again."""
     contact.locations.append(_location_row(fix, now))
@@ -345,7 +346,7 @@ def take(session: Session, *, actor: Actor, contact_id: int, now: datetime) -> C
         .values(state=ContactState.assigned.value, assigned_to=actor.user_id, assigned_at=now,
                 version=Contact.version + 1, next_overflow_at=None)
         .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         raise Conflict("Another counsellor has just taken this contact; take the next one.",
                        "همکار دیگری همین حالا این تماس را برداشت؛ تماس بعدی را بردارید.")
     session.refresh(contact)

@@ -50,7 +50,7 @@ def _resolver() -> Resolver:
     from panah.cli import _settings
     from panah.core.clock import SystemClock
     from panah.core.db import make_engine, make_session_factory
-    from panah.intake.agi import PanahResolver
+    from panah.intake.channels.agi import PanahResolver
 
     settings = _settings()
     return PanahResolver(make_session_factory(make_engine(settings.database_url)), SystemClock())

@@ -166,7 +166,7 @@ class AgiAnswer:
 
 
 def answer_from_decision(decision: RouteDecision, *, contact_id: str | None = None) -> AgiAnswer:
-    """The variables for a routing decision made elsewhere (``panah.intake.routing``)."""
+    """The variables for a routing decision made elsewhere (``panah.intake.routing.model``)."""
     variables = {QUEUE: decision.queue, PROVINCE: decision.province_code or "",
                  CENTRE: decision.centre_code or "",
                  APPROXIMATE: "1" if decision.approximate else "0"}

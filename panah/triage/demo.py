@@ -23,9 +23,9 @@ from panah.geo.orm import County
 from panah.intake.model import RiskLevel
 from panah.intake.orm import Contact
 from panah.security.orm import User
-from panah.triage.directory import AgencyDomain, search_text_of
-from panah.triage.followup_service import schedule_follow_ups
-from panah.triage.followups import CSSRS, LETHALITY
+from panah.triage.directory.model import AgencyDomain, search_text_of
+from panah.triage.followups.model import CSSRS, LETHALITY
+from panah.triage.followups.service import schedule_follow_ups
 from panah.triage.orm import Agency, FollowUp, Resource
 
 MAZANDARAN, GILAN = "IR-02", "IR-01"

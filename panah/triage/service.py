@@ -24,7 +24,7 @@ from panah.security.audit import AuditAction
 from panah.security.policy import Actor
 from panah.triage import protocol_data
 from panah.triage.actions import Proposal, propose
-from panah.triage.followup_service import schedule_follow_ups
+from panah.triage.followups.service import schedule_follow_ups
 from panah.triage.orm import (
     Agency,
     ContactCategory,

@@ -16,14 +16,21 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from panah.cases.orm import Case
-from panah.cases.service import case_resource
+from panah.cases.queries import case_need_to_know, case_place
+from panah.cases.service import decide_case_access
 from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, NotFound
-from panah.security.access import audit, has_open_break_glass, with_grants
+from panah.dispatch.queries import incident_resource, unit_resource
+from panah.intake.queries import contact_resource, line_resource
+from panah.security.access import audit
 from panah.security.audit import AuditAction
 from panah.security.policy import Actor, Decision, Resource, decide
 from panah.security.roles import Permission
+from panah.triage.queries.resources import (
+    dispatch_request_resource,
+    follow_up_resource,
+    referral_resource,
+)
 from panah.web.deps import get_clock, require
 
 
@@ -50,16 +57,6 @@ class ResourceMarker:
     load: Callable[[Session, int], Resource | None]
 
 
-def load_case(session: Session, case_id: int) -> Resource | None:
-    case = session.get(Case, case_id)
-    return case_resource(case) if case is not None else None
-
-
-def load_case_place(session: Session, case_id: int) -> Resource | None:
-    case = session.get(Case, case_id)
-    return Resource("case", province_code=case.province_code) if case is not None else None
-
-
 def case_access(
     permission: Permission, *, need_to_know: bool = True
 ) -> Callable[..., CaseAccess]:
@@ -68,7 +65,6 @@ def case_access(
     ``need_to_know=False`` checks only the case's place (for supervisors' reviews).
     """
     guard = require(permission)
-    action = AuditAction.read if permission is Permission.view_case else AuditAction.update
 
     def dependency(
         request: Request,
@@ -78,25 +74,18 @@ def case_access(
         now = get_clock(request).now()
         factory = request.app.state.session_factory
         with unit_of_work(factory) as session:
-            actor = with_grants(session, actor)
-            case = session.get(Case, case_id)
-            if case is None:
-                raise NotFound(f"There is no case {case_id}.", f"پرونده‌ای با شمارهٔ {case_id} نیست.")
-            resource = case_resource(case)
-            if not need_to_know:
-                resource = Resource("case", province_code=case.province_code)
-            glass = has_open_break_glass(session, actor, case_id, now)
-            decision = decide(actor, permission, resource, break_glass=glass)
-            if decision and action is AuditAction.read:
-                audit(session, actor, action, "case", case_id, now=now, reason=decision.why)
-        if not decision:
-            record_denial(factory, actor, permission, decision, "case", case_id, now)
-            raise _refusal(actor, resource, decision, case_id)
-        return CaseAccess(case_id=case_id, actor=actor, why=decision.why.value)
+            found = decide_case_access(session, actor=actor, case_id=case_id,
+                                       permission=permission, need_to_know=need_to_know,
+                                       now=now)
+        if not found.decision:
+            record_denial(factory, found.actor, permission, found.decision, "case", case_id,
+                          now)
+            raise _refusal(found.actor, found.resource, found.decision, case_id)
+        return CaseAccess(case_id=case_id, actor=found.actor, why=found.decision.why.value)
 
     dependency.__name__ = f"case_access_{permission.value}"
     marker = ResourceMarker("case", "case_id", permission,
-                            load_case if need_to_know else load_case_place)
+                            case_need_to_know if need_to_know else case_place)
     setattr(dependency, RESOURCE_ATTRIBUTE, marker)
     return dependency
 
@@ -132,23 +121,6 @@ ReviewCase = Annotated[
 ]
 
 
-def load_contact(session: Session, contact_id: int) -> Resource | None:
-    from panah.intake.orm import Contact
-
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        return None
-    offered = frozenset(q for q in contact.offered_to.split(",") if q)
-    return Resource("contact", province_code=contact.province_code, offered_to=offered)
-
-
-def load_line(session: Session, province_code: str) -> Resource | None:
-    from panah.geo.orm import Province
-
-    found = session.get(Province, province_code)
-    return Resource("line", province_code=found.code) if found is not None else None
-
-
 def line_access(permission: Permission) -> Callable[..., str]:
     """A dependency giving the code of a province whose 123 line the actor may manage
     (their own; any for national roles); else 403 (audited)."""
@@ -161,7 +133,7 @@ def line_access(permission: Permission) -> Callable[..., str]:
     ) -> str:
         now = get_clock(request).now()
         with unit_of_work(request.app.state.session_factory) as session:
-            resource = load_line(session, province_code)
+            resource = line_resource(session, province_code)
             if resource is None:
                 raise NotFound(f"There is no province {province_code}.",
                                f"استانی با کد {province_code} نیست.")
@@ -176,7 +148,7 @@ def line_access(permission: Permission) -> Callable[..., str]:
 
     dependency.__name__ = f"line_access_{permission.value}"
     setattr(dependency, RESOURCE_ATTRIBUTE,
-            ResourceMarker("line", "province_code", permission, load_line))  # type: ignore[arg-type]
+            ResourceMarker("line", "province_code", permission, line_resource))  # type: ignore[arg-type]
     return dependency
 
 
@@ -233,7 +205,7 @@ def id_access(spec: Guarded, permission: Permission) -> Callable[..., int]:
 
 
 CONTACT = Guarded(
-    "contact", "contact_id", load_contact,
+    "contact", "contact_id", contact_resource,
     ("There is no contact {id}.", "تماسی با شمارهٔ {id} نیست."),
     ("This contact belongs to another province's line.",
      "این تماس از آنِ خط ۱۲۳ استان دیگری است."))
@@ -245,15 +217,8 @@ def contact_access(permission: Permission) -> Callable[..., int]:
     return id_access(CONTACT, permission)
 
 
-def load_follow_up(session: Session, follow_up_id: int) -> Resource | None:
-    from panah.triage.orm import FollowUp
-
-    row = session.get(FollowUp, follow_up_id)
-    return Resource("follow_up", province_code=row.province_code) if row is not None else None
-
-
 FOLLOW_UP = Guarded(
-    "follow_up", "follow_up_id", load_follow_up,
+    "follow_up", "follow_up_id", follow_up_resource,
     ("There is no follow-up {id}.", "پیگیری‌ای با شمارهٔ {id} نیست."),
     ("This follow-up belongs to another province's line: its counsellors make the call.",
      "این پیگیری از آنِ خط ۱۲۳ استان دیگری است و کارشناسان همان استان تماس می‌گیرند."),
@@ -266,20 +231,8 @@ def follow_up_access(permission: Permission) -> Callable[..., int]:
     return id_access(FOLLOW_UP, permission)
 
 
-def load_referral(session: Session, referral_id: int) -> Resource | None:
-    """A referral's place is its contact's: the same province and queues reach it."""
-    from panah.triage.orm import Referral
-
-    referral = session.get(Referral, referral_id)
-    contact = load_contact(session, referral.contact_id) if referral is not None else None
-    if contact is None:
-        return None
-    return Resource("referral", province_code=contact.province_code,
-                    offered_to=contact.offered_to)
-
-
 REFERRAL = Guarded(
-    "referral", "referral_id", load_referral,
+    "referral", "referral_id", referral_resource,
     ("There is no referral {id}.", "ارجاعی با شمارهٔ {id} نیست."),
     ("This referral belongs to another province's line.",
      "این ارجاع از آنِ خط ۱۲۳ استان دیگری است."))
@@ -290,24 +243,8 @@ def referral_access(permission: Permission) -> Callable[..., int]:
     return id_access(REFERRAL, permission)
 
 
-def load_unit(session: Session, unit_id: int) -> Resource | None:
-    """A unit belongs to its home centre's province; its crew are its team, so a crew
-    member reaches their own unit and no other."""
-    from sqlalchemy import select
-
-    from panah.dispatch.orm import CrewMember, Unit
-
-    unit = session.get(Unit, unit_id)
-    if unit is None or unit.retired_at is not None:
-        return None
-    crew = frozenset(u for u in session.scalars(
-        select(CrewMember.user_id).where(CrewMember.unit_id == unit_id)) if u is not None)
-    return Resource("unit", province_code=unit.province_code, centre_id=unit.home_centre_id,
-                    team=crew)
-
-
 UNIT = Guarded(
-    "unit", "unit_id", load_unit,
+    "unit", "unit_id", unit_resource,
     ("There is no unit {id} in service; reload the page.",
      "خودرویی با شمارهٔ {id} در خدمت نیست؛ صفحه را تازه کنید."),
     ("This unit is not yours: a crew updates its own centre's units, a dispatcher "
@@ -321,15 +258,8 @@ def unit_access(permission: Permission) -> Callable[..., int]:
     return id_access(UNIT, permission)
 
 
-def load_incident(session: Session, incident_id: int) -> Resource | None:
-    from panah.dispatch.orm import Incident
-
-    row = session.get(Incident, incident_id)
-    return Resource("incident", province_code=row.province_code) if row is not None else None
-
-
 INCIDENT = Guarded(
-    "incident", "incident_id", load_incident,
+    "incident", "incident_id", incident_resource,
     ("There is no incident {id}.", "رخدادی با شمارهٔ {id} نیست."),
     ("This incident belongs to another province's dispatch.",
      "این رخداد از آنِ اعزام استان دیگری است."))
@@ -339,15 +269,8 @@ def incident_access(permission: Permission) -> Callable[..., int]:
     return id_access(INCIDENT, permission)
 
 
-def load_dispatch_request(session: Session, request_id: int) -> Resource | None:
-    from panah.triage.orm import DispatchRequest
-
-    row = session.get(DispatchRequest, request_id)
-    return Resource("dispatch_request", province_code=row.province_code) if row else None
-
-
 DISPATCH_REQUEST = Guarded(
-    "dispatch_request", "request_id", load_dispatch_request,
+    "dispatch_request", "request_id", dispatch_request_resource,
     ("There is no dispatch request {id}.", "درخواست اعزامی با شمارهٔ {id} نیست."),
     ("This request belongs to another province's dispatch.",
      "این درخواست از آنِ اعزام استان دیگری است."))

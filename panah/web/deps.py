@@ -1,4 +1,15 @@
-"""FastAPI dependencies: the database session, the signed-in actor and permissions.
+"""FastAPI dependencies: the request's unit of work, the signed-in actor and permissions.
+
+**One transaction idiom.** A route that reads or changes data takes ``uow: Uow``: one unit
+of work per request, with the time the request runs at (``uow.now``), committed when the
+route function returns and before the answer is sent (so a failed COMMIT is a 500, never a
+2xx for work that was lost), rolled back if it raises. A route hands ``uow.session`` and
+``uow.now`` to one domain function and renders or serialises what it returns. What must
+happen after the commit (a push to open pages) is a background task, which runs after
+the answer. Sockets, which outlive a request, run each step in :func:`in_work`. The
+access dependencies of ``panah.web.access`` keep their own short transaction: an access
+is on the audit chain before any data leaves, and a refusal stays on it although the
+request fails.
 
 Every route declares the permission it needs with ``Depends(require(Permission.x))``.
 ``tests/api/test_route_permissions.py`` walks the app's routes and fails for any route
@@ -12,11 +23,14 @@ so a forged cross-site request cannot borrow them, and need none.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated, Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -53,13 +67,34 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
-def get_db(request: Request) -> Iterator[Session]:
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A request's unit of work and the time it runs at (the app's clock, read once)."""
+
+    session: Session
+    now: datetime
+
+
+def get_work(request: Request) -> Iterator[Work]:
     """One unit of work per request: committed when the route returns, else rolled back."""
     with unit_of_work(request.app.state.session_factory) as session:
-        yield session
+        yield Work(session, get_clock(request).now())
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# scope="function": the COMMIT runs when the route function returns, before the answer.
+Uow = Annotated[Work, Depends(get_work, scope="function")]
+T = TypeVar("T")
+
+
+async def in_work(app: FastAPI, step: Callable[[Work], T]) -> T:
+    """``step`` in a unit of work of its own, in a thread; its result once committed. For
+    sockets, which outlive a request and act once per message."""
+
+    def run() -> T:
+        with unit_of_work(app.state.session_factory) as session:
+            return step(Work(session, app.state.clock.now()))
+
+    return await asyncio.to_thread(run)
 
 
 def presented_api_key(request: Request) -> str | None:

@@ -52,6 +52,13 @@ async def on_panah_error(request: Request, error: PanahError) -> Response:
     return JSONResponse(error.as_dict(), status_code=status)
 
 
+def kept_error(error: PanahError) -> JSONResponse:
+    """The JSON answer for ``error`` when the request's work is committed all the same (a
+    field update kept as history although it did not apply): a route returns it instead
+    of raising, so its unit of work commits."""
+    return JSONResponse(error.as_dict(), status_code=status_for(error))
+
+
 async def on_validation_error(request: Request, error: RequestValidationError) -> Response:
     problems = [
         {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}

@@ -8,7 +8,7 @@ import sqlite3
 
 from fastapi import FastAPI
 
-from panah.intake.agi import PanahResolver
+from panah.intake.channels.agi import PanahResolver
 from tests.unit.test_fastagi_protocol import asterisk_env, place_call, with_server
 
 

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from panah.core.db import unit_of_work
-from panah.dispatch.channels import ensure_unit_channels, relay_pending
 from panah.dispatch.orm import Unit
+from panah.dispatch.team_channels import ensure_unit_channels, relay_pending
 from panah.integrations.mqtt import LocalBus
 from panah.integrations.mqtt_messages import channel_topic
 from panah.integrations.radio import LoggingRadio

@@ -17,8 +17,8 @@ from panah.intake.orm import Contact
 from panah.security.audit_orm import AuditEvent
 from panah.security.orm import User
 from panah.security.sessions import actor_of
-from panah.triage.followup_service import escalate_overdue, schedule_follow_ups
-from panah.triage.followups import CSSRS, LETHALITY
+from panah.triage.followups.model import CSSRS, LETHALITY
+from panah.triage.followups.service import escalate_overdue, schedule_follow_ups
 from panah.triage.orm import FollowUp
 from tests.api.conftest import People
 

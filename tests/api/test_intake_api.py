@@ -200,8 +200,8 @@ def test_a_callback_attempt_needs_a_callback_and_a_known_outcome(
 def test_overflow_offers_the_backups_then_the_national_pool(
     app: FastAPI, pbx: TestClient, clock: FrozenClock, people: People
 ) -> None:
-    from panah.intake.context import routing_context
-    from panah.intake.scheduled import overflow_due
+    from panah.intake.queue.scheduled import overflow_due
+    from panah.intake.routing.context import routing_context
 
     contact_id = pbx.post("/api/telephony/events",
                           json=offered("c7", location=CHALUS)).json()["contact_id"]
@@ -230,8 +230,8 @@ def test_an_event_whose_processing_failed_is_kept_and_processed_on_recovery(
     """Processing failed (a bug): the sender hears of it, the event stays stored, and
     recovery makes its contact. A process killed mid-batch commits nothing and answers
     nothing, so its senders send again."""
-    from panah.intake import events
-    from panah.intake.ticker import recover
+    from panah.intake.inbound import events
+    from panah.intake.inbound.recovery import recover
 
     def crash(*_: object) -> int:
         raise SystemExit("the server died here")
@@ -265,9 +265,9 @@ def test_an_event_whose_processing_failed_is_kept_and_processed_on_recovery(
 def test_a_repeat_caller_brings_earlier_contacts_case_files_and_flags(
     pbx: TestClient, people: People, app: FastAPI, clock: FrozenClock
 ) -> None:
-    from panah.intake.context import routing_context
     from panah.intake.model import Channel, RiskLevel
     from panah.intake.orm import Contact
+    from panah.intake.routing.context import routing_context
     from panah.intake.service import NewContact, abandon, open_contact
 
     number, now = "+989121119999", clock.now()
@@ -312,7 +312,7 @@ def test_a_repeat_caller_brings_earlier_contacts_case_files_and_flags(
 def test_a_texter_gets_one_conversation_and_the_counsellors_replies_by_sms(
     pbx: TestClient, people: People, app: FastAPI, clock: FrozenClock, database_url: str
 ) -> None:
-    from panah.intake.ticker import tick
+    from panah.core.timers import tick
     from panah.integrations.sms import LoggingSmsProvider
 
     def text(n: int, words: str) -> dict[str, object]:

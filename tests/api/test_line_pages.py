@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from panah.intake.model import RiskLevel
-from panah.intake.routing import LineConfig
+from panah.intake.routing.model import LineConfig
 from panah.intake.schemas import ContactSummary
 from panah.web.routes.line_pages import queue_loads
 from tests.api.conftest import HTML, People
@@ -150,8 +150,8 @@ def test_the_contact_screen_shows_caller_history_location_and_trail(people: Peop
 def test_earlier_contacts_from_the_same_number_are_counted(
     people: People, app: FastAPI, clock: FrozenClock
 ) -> None:
-    from panah.intake.context import routing_context
     from panah.intake.model import Channel
+    from panah.intake.routing.context import routing_context
     from panah.intake.service import NewContact, open_contact
 
     with unit_of_work(app.state.session_factory) as session:
@@ -198,8 +198,8 @@ def test_the_contact_screen_in_english_shows_the_english_trail(people: People) -
 def test_supervisor_sees_every_queue_of_the_province_and_its_overflow(
     people: People, app: FastAPI, clock: FrozenClock
 ) -> None:
-    from panah.intake.context import routing_context
-    from panah.intake.scheduled import overflow_due
+    from panah.intake.queue.scheduled import overflow_due
+    from panah.intake.routing.context import routing_context
 
     supervisor = people("supervisor")
     before = _queues(supervisor.get("/line", headers=HTML).text)
@@ -294,8 +294,8 @@ def test_the_callback_work_list_logs_attempts_in_persian(
 def test_a_contact_waits_for_a_colleague_with_the_asked_for_skill_while_one_is_online(
     app: FastAPI, people: People, clock: FrozenClock
 ) -> None:
-    from panah.intake.context import routing_context
     from panah.intake.model import Channel
+    from panah.intake.routing.context import routing_context
     from panah.intake.service import NewContact, open_contact
     from panah.security.orm import User
     from panah.security.passwords import hash_password

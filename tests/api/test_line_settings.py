@@ -10,8 +10,8 @@ from fastapi import FastAPI
 
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
-from panah.intake.context import routing_context
 from panah.intake.model import Channel, LocationFix, LocationSource
+from panah.intake.routing.context import routing_context
 from panah.intake.service import NewContact, open_contact
 from tests.api.conftest import HTML, People
 

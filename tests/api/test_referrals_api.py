@@ -31,9 +31,9 @@ from panah.security.apikeys import create_key
 from panah.security.audit_orm import AuditEvent
 from panah.security.orm import User
 from panah.security.sessions import actor_of
-from panah.triage.exchange import validate, validate_bundle
 from panah.triage.orm import Agency
-from panah.triage.referral_service import escalate_overdue
+from panah.triage.referrals.exchange import validate, validate_bundle
+from panah.triage.referrals.service import escalate_overdue
 from tests.api.conftest import People
 from tests.conftest import NOWRUZ
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
-from panah.intake.context import routing_context
 from panah.intake.model import Channel, LocationFix, LocationSource
 from panah.intake.orm import Contact
+from panah.intake.routing.context import routing_context
 from panah.intake.service import NewContact, open_contact
 from panah.triage.orm import ContactOutcome, DispatchRequest, Screen
 from tests.api.conftest import People
@@ -163,7 +163,7 @@ def test_a_queued_contact_is_taken_before_it_is_closed(
 def test_the_line_timers_escalate_an_unacknowledged_referral_and_a_missed_follow_up_once(
     app: FastAPI, clock: FrozenClock, people: People, taken: int
 ) -> None:
-    from panah.intake.ticker import tick
+    from panah.core.timers import tick
     from panah.integrations.sms import LoggingSmsProvider
     from panah.triage.orm import FollowUp, Referral
 

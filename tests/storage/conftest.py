@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.db import make_engine, make_session_factory, unit_of_work
-from panah.intake.context import ContextCache
+from panah.intake.routing.context import ContextCache
 from panah.security.apikeys import create_key
 from panah.security.orm import User
 from panah.security.sessions import actor_of

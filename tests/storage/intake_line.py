@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.db import unit_of_work
-from panah.intake import channels
-from panah.intake.context import ContextCache
-from panah.intake.events import Inbound
+from panah.intake.channels import inbound as channels
+from panah.intake.inbound.events import Inbound
 from panah.intake.orm import Contact
+from panah.intake.routing.context import ContextCache
 from panah.intake.service import caller_hash
 
 NOW = datetime(2026, 3, 22, 6, 30, tzinfo=UTC)

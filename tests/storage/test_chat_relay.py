@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from panah.core.db import unit_of_work
-from panah.intake import chat
-from panah.intake.context import routing_context
+from panah.intake.channels import chat
 from panah.intake.model import Channel
+from panah.intake.routing.context import routing_context
 from panah.intake.service import NewContact, open_contact
 from tests.storage.conftest import PG_URL, demo_database, reset_postgres
 

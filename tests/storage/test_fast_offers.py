@@ -15,11 +15,11 @@ from sqlalchemy import select, update
 
 from panah.core.clock import FrozenClock
 from panah.core.db import make_engine, make_session_factory, unit_of_work
-from panah.intake.events import Inbound, Receipt, receive_many
-from panah.intake.fast_offers import _CALLS_SEEN, FastOffers
+from panah.intake.inbound.events import Inbound, Receipt, receive_many
+from panah.intake.inbound.fast_offers import _CALLS_SEEN, FastOffers
+from panah.intake.inbound.writer import IntakeWriter
 from panah.intake.orm import Contact, ContactLocation, InboundEvent, RoutingStep
 from panah.intake.service import caller_hash
-from panah.intake.writer import IntakeWriter
 from panah.security.audit_orm import AuditEvent, verify
 from panah.security.orm import ApiKey
 from tests.storage.conftest import BACKENDS, PG_URL, reset_postgres

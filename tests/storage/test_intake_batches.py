@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from panah.core.clock import FrozenClock
 from panah.core.db import insert_rows, make_engine, make_session_factory, table_of, unit_of_work
 from panah.core.errors import NotAuthenticated
-from panah.intake.events import Receipt, RejectedEvent, receive_many
+from panah.intake.inbound.events import Receipt, RejectedEvent, receive_many
+from panah.intake.inbound.recovery import recover
+from panah.intake.inbound.writer import IntakeWriter
 from panah.intake.orm import Contact, InboundEvent
-from panah.intake.ticker import recover
-from panah.intake.writer import IntakeWriter
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import AuditEvent, Entry, append, append_many, verify
 from panah.security.orm import ApiKey

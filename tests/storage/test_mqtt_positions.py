@@ -122,8 +122,8 @@ def test_a_units_channel_message_over_mqtt_is_stored_and_the_desks_reply_goes_ou
 ) -> None:
     import threading
 
-    from panah.dispatch.channels import ensure_unit_channels, relay_pending
-    from panah.dispatch.orm import ChannelMessage
+    from panah.dispatch.orm import TeamChannelMessage
+    from panah.dispatch.team_channels import ensure_unit_channels, relay_pending
 
     app, desk = mqtt_app
     with unit_of_work(app.state.session_factory) as session:
@@ -140,7 +140,7 @@ def test_a_units_channel_message_over_mqtt_is_stored_and_the_desks_reply_goes_ou
             "text": "جاده بسته است؛ از مسیر دیگر می‌رویم."}).encode())
         _wait_for(lambda: app.state.bus_listener.messages == 1)
         with unit_of_work(app.state.session_factory) as session:
-            stored = session.scalars(select(ChannelMessage)).all()
+            stored = session.scalars(select(TeamChannelMessage)).all()
             assert [(m.source, m.sender_name) for m in stored] == [("mqtt", "MZN-01")]
         page = desk.get("/", headers={"Accept": "text/html"}).text
         desk.headers["X-CSRF-Token"] = page.split('name="csrf-token" content="')[1].split('"')[0]

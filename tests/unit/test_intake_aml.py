@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from panah.core.errors import InvalidInput
-from panah.intake.aml import AmlError, PositioningMethod, parse_aml
 from panah.intake.model import LocationSource
+from panah.intake.routing.aml import AmlError, PositioningMethod, parse_aml
 
 CHALUS = (
     'A"ML=1;lt=+36.65490;lg=+51.42050;rd=25;top=20260321093011;lc=68;pm=G;'

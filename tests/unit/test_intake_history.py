@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from panah.intake.history import CaseFact, Earlier, Flag, flags
 from panah.intake.model import ContactState, RiskLevel
+from panah.triage.history import CaseFact, Earlier, Flag, flags
 from tests.conftest import NOWRUZ
 
 

@@ -7,8 +7,8 @@ from datetime import time
 import pytest
 
 from panah.core.errors import InvalidInput
-from panah.intake.lines import LineSettings, configured, format_hours, parse_hours
-from panah.intake.routing import LineConfig, OpeningHours
+from panah.intake.routing.lines import LineSettings, configured, format_hours, parse_hours
+from panah.intake.routing.model import LineConfig, OpeningHours
 
 PROVINCES = {f"IR-{i:02d}" for i in range(1, 32)}
 MAZANDARAN = LineConfig("IR-02", backup_queues=("IR-27", "IR-20"))

@@ -9,13 +9,13 @@ import pytest
 
 from panah.geo.gazetteer import PlaceMatch, find_place
 from panah.geo.model import Placement
-from panah.intake.location import (
+from panah.intake.model import LocationFix, LocationSource, TrailStep
+from panah.intake.routing.location import (
     CHAIN,
     DEFAULT_MAX_AGE,
     choose_location,
     fix_from_place,
 )
-from panah.intake.model import LocationFix, LocationSource, TrailStep
 from tests.conftest import NOWRUZ
 
 CHALUS = (36.655, 51.4205)

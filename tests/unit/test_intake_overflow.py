@@ -8,7 +8,7 @@ import pytest
 
 from panah.geo.reference import province_facts
 from panah.intake.model import NATIONAL_QUEUE, RiskLevel
-from panah.intake.overflow import (
+from panah.intake.queue.overflow import (
     AfterAttempt,
     AttemptOutcome,
     CallbackPolicy,
@@ -20,7 +20,7 @@ from panah.intake.overflow import (
     overflow_steps,
     overflow_targets,
 )
-from panah.intake.routing import LineConfig, default_lines
+from panah.intake.routing.model import LineConfig, default_lines
 from tests.conftest import NOWRUZ
 
 MAZANDARAN = default_lines(province_facts())["IR-02"]

@@ -6,7 +6,7 @@ import pytest
 
 from panah.geo.reference import ProvinceFacts, province_facts
 from panah.intake.model import LocationSource
-from panah.intake.phones import (
+from panah.intake.routing.phones import (
     PhoneError,
     area_code,
     area_code_fix,

@@ -8,7 +8,7 @@ import pytest
 
 from panah.core.errors import InvalidInput
 from panah.intake.model import Language, RiskLevel
-from panah.intake.queue import (
+from panah.intake.queue.model import (
     AgeingPolicy,
     Counsellor,
     QueueEntry,

@@ -11,7 +11,6 @@ from panah.core.errors import InvalidInput
 from panah.geo.model import Placement
 from panah.geo.reference import province_facts
 from panah.geo.service import approximate_locator
-from panah.intake.aml import parse_aml
 from panah.intake.model import (
     NATIONAL_QUEUE,
     LocationFix,
@@ -19,7 +18,8 @@ from panah.intake.model import (
     RouteDecision,
     TrailStep,
 )
-from panah.intake.routing import (
+from panah.intake.routing.aml import parse_aml
+from panah.intake.routing.model import (
     CentreCover,
     LineConfig,
     OpeningHours,

@@ -18,10 +18,10 @@ import pytest
 from panah.core.db import make_engine, make_session_factory, unit_of_work
 from panah.demo import COUNTY_CENTRES, COVERING
 from panah.geo.reference import CountyFacts, ProvinceFacts, county_facts, province_facts
-from panah.intake.aml import parse_aml
-from panah.intake.context import RoutingContext, routing_context
 from panah.intake.model import NATIONAL_QUEUE, LocationFix, LocationSource, RouteDecision
-from panah.intake.routing import route
+from panah.intake.routing.aml import parse_aml
+from panah.intake.routing.context import RoutingContext, routing_context
+from panah.intake.routing.model import route
 from tests.conftest import NOWRUZ
 
 pytestmark = pytest.mark.shared

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from panah.triage.directory import (
+from panah.triage.directory.model import (
     Place,
     PlaceTier,
     fuzzy_score,

@@ -13,7 +13,7 @@ import pytest
 
 from panah.core.errors import InvalidInput
 from panah.intake.model import RiskLevel
-from panah.triage.exchange import (
+from panah.triage.referrals.exchange import (
     SCHEMAS,
     Agency,
     Place,
@@ -27,7 +27,7 @@ from panah.triage.exchange import (
     validate,
     validate_bundle,
 )
-from panah.triage.referrals import ConsentStatus, ReferralState
+from panah.triage.referrals.model import ConsentStatus, ReferralState
 from tests.conftest import NOWRUZ
 
 # Journey 1: Nowruz, Chalus: the counsellor refers a violent husband to police 110.

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from panah.intake.model import RiskLevel
-from panah.triage.followups import (
+from panah.triage.followups.model import (
     CHILD_SAFETY,
     CSSRS,
     LETHALITY,

@@ -10,7 +10,7 @@ import pytest
 
 from panah.core.errors import Conflict, InvalidInput
 from panah.intake.model import RiskLevel
-from panah.triage.referrals import (
+from panah.triage.referrals.model import (
     TRANSITIONS,
     ConsentStatus,
     HandoverKind,

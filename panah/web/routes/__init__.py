@@ -9,7 +9,6 @@ from panah.web.routes import (
     auth,
     case_pages,
     cases,
-    channels,
     chat,
     directory,
     dispatch,
@@ -26,6 +25,7 @@ from panah.web.routes import (
     partner,
     referrals,
     reports,
+    team_channels,
     triage,
     triage_pages,
     units,
@@ -36,5 +36,6 @@ def mount_routes(app: FastAPI) -> None:
     # The webhooks first: they carry the most requests, and routes are matched in order.
     for module in (health, intake, auth, pages, geo, cases, case_pages, reports, admin_keys,
                    partner, line_pages, lines, help, chat, triage, referrals, directory,
-                   triage_pages, dispatch, field, dispatch_pages, field_pages, channels, units):
+                   triage_pages, dispatch, field, dispatch_pages, field_pages, team_channels,
+                   units):
         app.include_router(module.router)

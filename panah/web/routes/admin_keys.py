@@ -19,7 +19,7 @@ from panah.security.apikeys import LABEL_MAX, create_key, list_keys, partner_acc
 from panah.security.orm import ApiKey, User
 from panah.security.policy import Actor
 from panah.security.roles import Permission
-from panah.web.deps import DbSession, get_clock, require
+from panah.web.deps import Uow, get_clock, require
 
 router = APIRouter(tags=["api keys"])
 Manager = Annotated[Actor, Depends(require(Permission.manage_api_keys))]
@@ -64,16 +64,16 @@ class ApiKeyCreated(ApiKeyPublic):
 
 def _page(
     request: Request,
-    db: DbSession,
+    uow: Uow,
     *,
     created: tuple[ApiKey, str] | None = None,
     error: InvalidInput | None = None,
     status: int = 200,
 ) -> Response:
     context = {
-        "keys": list_keys(db),
-        "partners": partner_accounts(db),
-        "provinces": list(db.scalars(select(Province))),
+        "keys": list_keys(uow.session),
+        "partners": partner_accounts(uow.session),
+        "provinces": list(uow.session.scalars(select(Province))),
         "created": created,
         "error": error,
     }
@@ -83,16 +83,16 @@ def _page(
 
 
 @router.get(PAGE, response_class=HTMLResponse)
-def api_keys_page(request: Request, actor: Manager, db: DbSession) -> Response:
+def api_keys_page(request: Request, actor: Manager, uow: Uow) -> Response:
     """Every partner key, a form for a new one and a button to revoke each."""
-    return _page(request, db)
+    return _page(request, uow)
 
 
 @router.post(PAGE, response_class=HTMLResponse)
 def create_api_key_form(
     request: Request,
     actor: Manager,
-    db: DbSession,
+    uow: Uow,
     username: Annotated[str, Form(max_length=80)],
     label: Annotated[str, Form(max_length=LABEL_MAX)],
     province_code: Annotated[str, Form(max_length=5)] = "",
@@ -100,18 +100,18 @@ def create_api_key_form(
     """Create a key and show its text, once."""
     try:
         created = create_key(
-            db, actor=actor, username=username, label=label,
+            uow.session, actor=actor, username=username, label=label,
             province_code=province_code or None, now=get_clock(request).now(),
         )
     except InvalidInput as error:
-        return _page(request, db, error=error, status=422)
-    return _page(request, db, created=created, status=201)
+        return _page(request, uow, error=error, status=422)
+    return _page(request, uow, created=created, status=201)
 
 
 @router.post(f"{PAGE}/{{key_id}}/revoke")
-def revoke_api_key_form(request: Request, actor: Manager, db: DbSession, key_id: KeyId) -> Response:
+def revoke_api_key_form(request: Request, actor: Manager, uow: Uow, key_id: KeyId) -> Response:
     """Revoke a key; its next request is refused."""
-    revoke_key(db, actor=actor, key_id=key_id, now=get_clock(request).now())
+    revoke_key(uow.session, actor=actor, key_id=key_id, now=get_clock(request).now())
     return RedirectResponse(PAGE, status_code=303)
 
 
@@ -119,26 +119,26 @@ def revoke_api_key_form(request: Request, actor: Manager, db: DbSession, key_id:
 
 
 @router.get("/api/admin/api-keys", response_model=list[ApiKeyPublic])
-def api_keys(actor: Manager, db: DbSession) -> list[ApiKeyPublic]:
+def api_keys(actor: Manager, uow: Uow) -> list[ApiKeyPublic]:
     """Every partner key, the newest first (never the key text)."""
-    return [ApiKeyPublic.build(key, user) for key, user in list_keys(db)]
+    return [ApiKeyPublic.build(key, user) for key, user in list_keys(uow.session)]
 
 
 @router.post("/api/admin/api-keys", response_model=ApiKeyCreated, status_code=201)
 def create_api_key(
-    request: Request, actor: Manager, db: DbSession, body: ApiKeyCreate
+    request: Request, actor: Manager, uow: Uow, body: ApiKeyCreate
 ) -> ApiKeyCreated:
     """Create a key for a partner-agency account; the answer holds the key, once."""
     key, text = create_key(
-        db, actor=actor, username=body.username, label=body.label,
+        uow.session, actor=actor, username=body.username, label=body.label,
         province_code=body.province_code, now=get_clock(request).now(),
     )
-    user = db.get_one(User, key.user_id)
+    user = uow.session.get_one(User, key.user_id)
     return ApiKeyCreated(**ApiKeyPublic.build(key, user).model_dump(), key=text)
 
 
 @router.post("/api/admin/api-keys/{key_id}/revoke", response_model=ApiKeyPublic)
-def revoke_api_key(request: Request, actor: Manager, db: DbSession, key_id: KeyId) -> ApiKeyPublic:
+def revoke_api_key(request: Request, actor: Manager, uow: Uow, key_id: KeyId) -> ApiKeyPublic:
     """Revoke a key at once; revoking it again changes nothing."""
-    key = revoke_key(db, actor=actor, key_id=key_id, now=get_clock(request).now())
-    return ApiKeyPublic.build(key, db.get_one(User, key.user_id))
+    key = revoke_key(uow.session, actor=actor, key_id=key_id, now=get_clock(request).now())
+    return ApiKeyPublic.build(key, uow.session.get_one(User, key.user_id))

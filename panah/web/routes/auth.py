@@ -43,7 +43,7 @@ from panah.security.sessions import (
     sign_in_with_password,
 )
 from panah.security.throttle import LIMITS, AccountLocked, TooManyAttempts
-from panah.web.deps import SESSION_COOKIE, DbSession, get_clock, get_settings, require
+from panah.web.deps import SESSION_COOKIE, Uow, get_clock, get_settings, require
 from panah.web.i18n import (
     LANG_COOKIE,
     LANGUAGES,
@@ -339,25 +339,25 @@ def _account_page(
 
 
 @router.get(ACCOUNT_PATH, response_class=HTMLResponse)
-def account_second_factor(request: Request, actor: Authenticated, db: DbSession) -> Response:
+def account_second_factor(request: Request, actor: Authenticated, uow: Uow) -> Response:
     """Whether this account has an authenticator app, and how to set one up."""
-    return _account_page(request, db.get_one(User, actor.user_id))
+    return _account_page(request, uow.session.get_one(User, actor.user_id))
 
 
 @router.post(ACCOUNT_PATH, response_class=HTMLResponse)
 def enrol_second_factor(
-    request: Request, actor: Authenticated, db: DbSession, code: CodeField
+    request: Request, actor: Authenticated, uow: Uow, code: CodeField
 ) -> Response:
     """Confirm a new authenticator app with its first code."""
-    user = db.get_one(User, actor.user_id)
+    user = uow.session.get_one(User, actor.user_id)
     now = get_clock(request).now()
     if user.totp_enabled_at is not None:
         return RedirectResponse(ACCOUNT_PATH, status_code=303)
-    result = check_code(db, user=user, code=latin_digits(code), now=now)
+    result = check_code(uow.session, user=user, code=latin_digits(code), now=now)
     if not result.accepted:
         return _account_page(request, user, error=code_error(result))
     append(
-        db, now=now, actor=actor, action=AuditAction.second_factor_enrolled,
+        uow.session, now=now, actor=actor, action=AuditAction.second_factor_enrolled,
         subject_type="user", subject_id=str(user.id),
     )
     return RedirectResponse(ACCOUNT_PATH, status_code=303)

@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from panah.core.db import unit_of_work
 from panah.core.errors import PanahError
-from panah.intake import chat
+from panah.intake.channels import chat
+from panah.intake.queries import contact_resource
 from panah.security.policy import Actor, decide
 from panah.security.roles import Permission
-from panah.web.access import contact_access, load_contact
+from panah.web.access import contact_access
 from panah.web.deps import get_clock
 from panah.web.routes.help import open_socket
 from panah.web.ws import ws_require
@@ -71,7 +72,7 @@ async def counsellor_socket(
 
     def load() -> list[dict[str, Any]]:
         with unit_of_work(factory) as session:
-            resource = load_contact(session, contact_id)
+            resource = contact_resource(session, contact_id)
             if resource is None or not decide(actor, Permission.answer_contacts, resource):
                 raise PanahError("not yours", "از آنِ شما نیست")
             return chat.history(session, contact_id)

@@ -20,15 +20,11 @@ from panah.core.errors import Forbidden, InvalidInput
 from panah.geo.orm import Province
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import ROLE_SCOPE, Permission, Scope
-from panah.triage import directory
-from panah.triage import followup_service as follow_ups
-from panah.triage.directory import AgencyDomain
-from panah.triage.directory_schemas import (
-    AgencyPublic,
-    FollowUpDone,
-    FollowUpPublic,
-    ResourcePublic,
-)
+from panah.triage.directory import queries as directory
+from panah.triage.directory.model import AgencyDomain
+from panah.triage.directory.schemas import AgencyPublic, ResourcePublic
+from panah.triage.followups import service as follow_ups
+from panah.triage.followups.schemas import FollowUpDone, FollowUpPublic
 from panah.triage.taxonomy import Category
 from panah.web.access import follow_up_access, record_denial
 from panah.web.deps import get_clock, require

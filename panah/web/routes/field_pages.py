@@ -27,9 +27,10 @@ from panah.dispatch.model import (
     UnitStatus,
 )
 from panah.dispatch.orm import CrewMember, Post, Unit
+from panah.dispatch.queries import unit_resource
 from panah.security.policy import Actor, Decision, decide
 from panah.security.roles import Permission
-from panah.web.access import load_unit, record_denial
+from panah.web.access import record_denial
 from panah.web.deps import get_clock, require
 from panah.web.i18n import request_language, translate
 
@@ -66,7 +67,7 @@ def _unit_of_crew(session: Session, actor: Actor) -> Unit | None:
 def _chosen_unit(session: Session, actor: Actor, unit_id: int) -> tuple[Unit | None, Decision]:
     """A unit asked for by id (a dispatcher or supervisor following a crew): the same
     policy question as the field API's; the unit only when the answer is yes."""
-    resource = load_unit(session, unit_id)
+    resource = unit_resource(session, unit_id)
     if resource is None:
         raise NotFound(f"There is no unit {unit_id} in service.",
                        f"خودرویی با شمارهٔ {unit_id} در خدمت نیست.")

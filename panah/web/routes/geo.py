@@ -24,7 +24,7 @@ from panah.geo.schemas import (
 )
 from panah.geo.service import boundary_status, build_locator, latest_import_id
 from panah.security.roles import Permission
-from panah.web.deps import DbSession, require
+from panah.web.deps import Uow, require
 
 router = APIRouter(prefix="/api/geo", tags=["geography"])
 VIEW = [Depends(require(Permission.view_geography))]
@@ -50,9 +50,9 @@ def _point(lat: float | None, lon: float | None) -> dict[str, Any] | None:
 
 
 @router.get("/provinces.geojson", response_model=FeatureCollection, dependencies=VIEW)
-def provinces_geojson(db: DbSession) -> FeatureCollection:
+def provinces_geojson(uow: Uow) -> FeatureCollection:
     """The 31 provinces: outlines when boundaries are imported, else points at the capitals."""
-    rows = db.execute(
+    rows = uow.session.execute(
         select(Province.code, Province.name_fa, Province.name_en, Province.capital_lat,
                Province.capital_lon, Province.population_2016, Province.outline_geojson)
         .order_by(Province.code)
@@ -77,7 +77,7 @@ def provinces_geojson(db: DbSession) -> FeatureCollection:
 
 @router.get("/counties.geojson", response_model=FeatureCollection, dependencies=VIEW)
 def counties_geojson(
-    db: DbSession,
+    uow: Uow,
     province: Annotated[
         str | None, Query(description="ISO 3166-2:IR code, e.g. IR-02; all when omitted")
     ] = None,
@@ -87,14 +87,14 @@ def counties_geojson(
                    County.seat_en, County.seat_fa, County.seat_lat, County.seat_lon,
                    County.population_2016, County.outline_geojson).order_by(County.name_en)
     if province is not None:
-        if db.get(Province, province) is None:
+        if uow.session.get(Province, province) is None:
             raise InvalidInput(
                 f"Unknown province {province!r}: use an ISO 3166-2:IR code such as IR-02.",
                 f"استان ناشناخته {province!r}: کدی مانند IR-02 به کار ببرید.",
                 province=province,
             )
         query = query.where(County.province_code == province)
-    rows = db.execute(query).all()
+    rows = uow.session.execute(query).all()
     inner = {c.key: (c.rep_lat, c.rep_lon) for c in reference.county_facts()}
     features = [_county_feature(r, inner.get(r.key)) for r in rows]
     return FeatureCollection(
@@ -122,20 +122,20 @@ def _county_feature(row: Any, inner: tuple[float, float] | None) -> Feature:
 @router.get("/locate", response_model=LocatePublic, dependencies=VIEW)
 def locate(
     request: Request,
-    db: DbSession,
+    uow: Uow,
     lat: Annotated[float, Query(description="Latitude, degrees (WGS 84)")],
     lon: Annotated[float, Query(description="Longitude, degrees (WGS 84)")],
 ) -> LocatePublic:
     """Province and county of a point; ``outside_iran`` for a point abroad (still a 200)."""
     check_coordinates(lat, lon)
-    locator = current_locator(request, db)
+    locator = current_locator(request, uow.session)
     return LocatePublic.build(lat, lon, locator.locate(lat, lon), locator.method)
 
 
 @router.get("/status", response_model=GeoStatusPublic, dependencies=VIEW)
-def status(db: DbSession) -> GeoStatusPublic:
+def status(uow: Uow) -> GeoStatusPublic:
     """Whether locating uses imported polygons or the built-in approximation."""
-    return GeoStatusPublic.build(boundary_status(db))
+    return GeoStatusPublic.build(boundary_status(uow.session))
 
 
 @router.get("/places", response_model=list[PlacePublic], dependencies=VIEW)

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from panah.core.db import unit_of_work
 from panah.core.errors import PanahError
 from panah.geo.gazetteer import find_place
-from panah.intake import chat
-from panah.intake.location import fix_from_place
+from panah.intake.channels import chat
 from panah.intake.model import Channel, LocationFix, LocationSource, RiskLevel
+from panah.intake.routing.location import fix_from_place
 from panah.intake.service import NewContact, open_contact
 from panah.security.roles import Permission
 from panah.web.deps import get_clock, require

@@ -1,7 +1,7 @@
 """The 123 line's HTTP API: inbound events from the PBX and the SMS gateway, the queue,
 taking a contact and reading it.
 
-Webhooks store the raw event and commit it before answering (see ``panah.intake.events``):
+Webhooks store the raw event and commit it before answering (see ``panah.intake.inbound.events``):
 a 2xx means the event survives a crash; the same event id twice creates nothing new.
 """
 
@@ -18,13 +18,17 @@ from panah.cases.service import cases_of_phone_hash
 from panah.core.clock import as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
-from panah.intake import callbacks, channels, chat, events, history, presence
-from panah.intake.context import ContextCache, RoutingContext
-from panah.intake.fast_offers import FastOffers
+from panah.intake.channels import chat
+from panah.intake.channels import inbound as channels
+from panah.intake.inbound import events
+from panah.intake.inbound.fast_offers import FastOffers
+from panah.intake.inbound.writer import IntakeWriter
 from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Contact
-from panah.intake.phones import to_e164
-from panah.intake.queue import QueueEntry, held_for, language_of, order_queue
+from panah.intake.queue import callbacks, presence
+from panah.intake.queue.model import QueueEntry, held_for, language_of, order_queue
+from panah.intake.routing.context import ContextCache, RoutingContext
+from panah.intake.routing.phones import to_e164
 from panah.intake.schemas import (
     AttemptIn,
     CallbackPublic,
@@ -39,10 +43,10 @@ from panah.intake.schemas import (
     TrailStepPublic,
 )
 from panah.intake.service import caller_hash, earlier_contacts, take, waiting_for
-from panah.intake.writer import IntakeWriter
 from panah.security.orm import User
 from panah.security.policy import Actor
 from panah.security.roles import Permission
+from panah.triage import history
 from panah.web.access import contact_access
 from panah.web.deps import get_clock, ingest_actor, presented_api_key, require
 

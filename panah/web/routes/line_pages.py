@@ -23,8 +23,8 @@ from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput
 from panah.geo.orm import County, Province
 from panah.intake.model import NATIONAL_QUEUE, Channel, RiskLevel
-from panah.intake.overflow import AttemptOutcome
-from panah.intake.routing import LineConfig
+from panah.intake.queue.overflow import AttemptOutcome
+from panah.intake.routing.model import LineConfig
 from panah.intake.schemas import AttemptIn, ContactPublic, ContactSummary
 from panah.security.policy import Actor
 from panah.security.roles import Permission, Role
@@ -115,7 +115,7 @@ def _queue_context(request: Request, actor: Actor) -> dict[str, Any]:
 def _supervised_actions(request: Request, actor: Actor) -> dict[str, Any]:
     """The province's referrals (escalated and overdue first) and mobile-team requests."""
     from panah.triage.orm import DispatchRequest
-    from panah.triage.referral_service import list_referrals
+    from panah.triage.referrals.service import list_referrals
 
     now = get_clock(request).now()
     with unit_of_work(request.app.state.session_factory) as session:
@@ -192,7 +192,7 @@ def contact_page(request: Request, contact_id: ContactAccess) -> Response:
 
 
 def _callbacks_context(request: Request, actor: Actor, **extra: Any) -> dict[str, Any]:
-    from panah.triage.followup_service import FollowUpResult, list_follow_ups
+    from panah.triage.followups.service import FollowUpResult, list_follow_ups
 
     with unit_of_work(request.app.state.session_factory) as session:
         provinces = _provinces(session)
@@ -216,7 +216,7 @@ def callbacks_page(request: Request, actor: Answer) -> Response:
 async def follow_up_form(request: Request, actor: Answer, follow_up_id: FollowUpAccess,
                          ) -> Response:
     """The work list's follow-up form (HTMX): record the call, answer with the list."""
-    from panah.triage.followup_service import FollowUpResult, complete_follow_up
+    from panah.triage.followups.service import FollowUpResult, complete_follow_up
 
     form = await request.form()
     result, note = str(form.get("result", "")), str(form.get("note", "")) or None

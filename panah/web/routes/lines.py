@@ -15,8 +15,8 @@ from sqlalchemy import select
 from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput
 from panah.geo.orm import Province
-from panah.intake import line_admin
-from panah.intake.lines import MAX_OVERFLOW_S, MIN_OVERFLOW_S, LineSettings
+from panah.intake.routing import service as line_admin
+from panah.intake.routing.lines import MAX_OVERFLOW_S, MIN_OVERFLOW_S, LineSettings
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.web.access import line_access

@@ -23,7 +23,7 @@ from panah.geo.service import boundary_status
 from panah.security.orm import User
 from panah.security.policy import Actor
 from panah.security.roles import Permission, Role
-from panah.web.deps import DbSession, require
+from panah.web.deps import Uow, require
 from panah.web.i18n import format_date, request_language
 
 router = APIRouter(tags=["pages"])
@@ -262,12 +262,12 @@ def _person(db: Session, actor: Actor) -> Context:
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
-    db: DbSession,
+    uow: Uow,
     actor: Annotated[Actor, Depends(require(Permission.authenticated))],
 ) -> Response:
     """The signed-in user's home page, with what their role works on."""
     template, build = HOMES[actor.role]
-    context = _person(db, actor) | build(db, actor)
+    context = _person(uow.session, actor) | build(uow.session, actor)
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, template, context
     )
@@ -295,22 +295,22 @@ def _marker_data(db: Session, province: str | None, lang: str) -> Context:
 @router.get("/map", response_class=HTMLResponse)
 def map_page(
     request: Request,
-    db: DbSession,
+    uow: Uow,
     actor: Annotated[Actor, Depends(require(Permission.view_map))],
     province: Annotated[
         str | None, Query(max_length=5, description="ISO 3166-2:IR code; default: yours")
     ] = None,
 ) -> Response:
     """Provinces, the counties of one province, and its centres and posts on a map."""
-    provinces = list(db.scalars(select(Province).order_by(Province.code)))
+    provinces = list(uow.session.scalars(select(Province).order_by(Province.code)))
     known = {p.code for p in provinces}
     chosen = province if province in known else actor.province_code
     lang = request_language(request)
-    context = _person(db, actor) | {
+    context = _person(uow.session, actor) | {
         "provinces": provinces,
         "chosen": chosen,
-        "geo": boundary_status(db),
-        "map_data": {"province": chosen, "lang": lang} | _marker_data(db, chosen, lang),
+        "geo": boundary_status(uow.session),
+        "map_data": {"province": chosen, "lang": lang} | _marker_data(uow.session, chosen, lang),
     }
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, "map.html", context

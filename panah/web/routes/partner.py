@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from panah.security.orm import ApiKey, User
 from panah.security.policy import Actor
 from panah.security.roles import Permission
-from panah.web.deps import DbSession, require
+from panah.web.deps import Uow, require
 
 router = APIRouter(prefix="/api/partner", tags=["partner agencies"])
 Partner = Annotated[Actor, Depends(require(Permission.partner_api))]
@@ -25,11 +25,11 @@ class WhoAmIPublic(BaseModel):
 
 
 @router.get("/whoami", response_model=WhoAmIPublic)
-def whoami(request: Request, actor: Partner, db: DbSession) -> WhoAmIPublic:
+def whoami(request: Request, actor: Partner, uow: Uow) -> WhoAmIPublic:
     """The agency behind this key and the area its key reaches."""
     key_id: int | None = getattr(request.state, "api_key", None)
-    key = db.get(ApiKey, key_id) if key_id is not None else None
-    user = db.get_one(User, actor.user_id)
+    key = uow.session.get(ApiKey, key_id) if key_id is not None else None
+    user = uow.session.get_one(User, actor.user_id)
     return WhoAmIPublic(
         username=actor.username,
         agency=user.full_name,

@@ -26,9 +26,10 @@ from panah.security.audit import AuditAction
 from panah.security.audit_orm import Entry, append_many
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import Permission
-from panah.triage import referral_service as service
-from panah.triage.referral_export import Format, export_document
-from panah.triage.referral_schemas import (
+from panah.triage.referrals import service
+from panah.triage.referrals.export import Format, export_document
+from panah.triage.referrals.model import ConsentStatus, HandoverKind, ReferralState
+from panah.triage.referrals.schemas import (
     HandoverIn,
     HandoverReceipt,
     HandoverStatusPublic,
@@ -37,7 +38,6 @@ from panah.triage.referral_schemas import (
     ReferralPublic,
     ReferralStatusUpdate,
 )
-from panah.triage.referrals import ConsentStatus, HandoverKind, ReferralState
 from panah.web.access import contact_access, referral_access
 from panah.web.deps import get_clock, require
 from panah.web.routes.intake import intake_context

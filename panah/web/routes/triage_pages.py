@@ -22,12 +22,13 @@ from panah.intake.model import RiskLevel
 from panah.intake.orm import Contact
 from panah.security.policy import Actor
 from panah.security.roles import Permission
-from panah.triage import protocol_data, referral_service, service
-from panah.triage.directory import agencies_for, search_resources
+from panah.triage import protocol_data, service
+from panah.triage.directory.queries import agencies_for, search_resources
 from panah.triage.orm import Agency, Referral
 from panah.triage.outcomes import Outcome
 from panah.triage.protocols import Answers, check_answers, next_question
-from panah.triage.referrals import ConsentStatus, HandoverKind
+from panah.triage.referrals import service as referral_service
+from panah.triage.referrals.model import ConsentStatus, HandoverKind
 from panah.triage.taxonomy import TAXONOMY, CategoryGroup
 from panah.web.access import contact_access
 from panah.web.deps import get_clock, require

@@ -6,10 +6,10 @@
 //   /api/                 the network only
 "use strict";
 
-var VERSION = "panah-field-1";
+var VERSION = "panah-field-2";
 var SHELL = [
   "/static/js/field.js",
-  "/static/js/channels.js",
+  "/static/js/team_channels.js",
   "/static/js/csrf.js",
   "/static/css/field.css",
   "/static/css/panah.css",

@@ -401,7 +401,7 @@
     });
   }
 
-  // The team channels (channels.js) queue a text to the team here: it waits with the
+  // The team channels (team_channels.js) queue a text to the team here: it waits with the
   // crew's changes and is sent in the same order.
   function enqueueOther(kind, url, body, label) {
     if (String(url).indexOf("/api/") !== 0) return Promise.reject(new Error("not an API path"));
@@ -665,7 +665,9 @@
   }, POLL_MS);
 
   if (navigator.permissions && navigator.geolocation) {
-    navigator.permissions.query({ name: "geolocation" }).then(function (status) {
+    // Already allowed: share the position from the start, without asking again.
+    var permissionOf = navigator.permissions.query.bind(navigator.permissions);
+    permissionOf({ name: "geolocation" }).then(function (status) {
       if (status.state === "granted") startLocation();
     }).catch(function () {});
   }

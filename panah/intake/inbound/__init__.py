@@ -1,0 +1,3 @@
+"""Inbound events stored before they are answered: the raw events, the group-commit writer and
+its fast path on PostgreSQL.
+"""

@@ -1,0 +1,3 @@
+"""Follow-up calls owed after a contact closes: the rules (model), the use cases (service) and
+API shapes (schemas).
+"""

@@ -1,0 +1,3 @@
+"""Referrals to partner agencies: the lifecycle (model), the use cases (service), hand-over
+documents (exchange, export) and API shapes (schemas).
+"""
