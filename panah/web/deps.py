@@ -38,6 +38,7 @@ from panah.config import Settings
 from panah.core.clock import Clock
 from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, NotAuthenticated
+from panah.intake.routing.context import ContextCache, RoutingContext
 from panah.security.apikeys import KeyHints, resolve_key
 from panah.security.policy import Actor, is_allowed
 from panah.security.roles import Permission
@@ -84,6 +85,16 @@ def get_work(request: Request) -> Iterator[Work]:
 # scope="function": the COMMIT runs when the route function returns, before the answer.
 Uow = Annotated[Work, Depends(get_work, scope="function")]
 T = TypeVar("T")
+
+
+def get_routing(request: Request, uow: Uow) -> RoutingContext:
+    """The routing inputs (boundaries, coverage, lines), kept by the process and rebuilt
+    when new boundaries are imported or a line changes (see ``ContextCache``)."""
+    cache: ContextCache = request.app.state.intake_context
+    return cache.get(uow.session)
+
+
+Routing = Annotated[RoutingContext, Depends(get_routing)]
 
 
 async def in_work(app: FastAPI, step: Callable[[Work], T]) -> T:
