@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from panah.cases.model import CaseCategory
+
+if TYPE_CHECKING:
+    from panah.cases.orm import Case
+    from panah.security.access_orm import AccessGrant
 
 Gender = Literal["female", "male", "other"]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]  # a database integer key
@@ -90,6 +94,14 @@ class CaseSummary(BaseModel):
     province_code: str
     opened_at: datetime
 
+    @classmethod
+    def build(cls, case: Case) -> CaseSummary:
+        return cls(
+            id=case.id, reference=case.reference, category=CaseCategory(case.category),
+            restricted=case.restricted_category is not None, status=case.status,
+            province_code=case.province_code, opened_at=case.opened_at,
+        )
+
 
 class CasePublic(CaseSummary):
     client: ClientPublic
@@ -128,9 +140,21 @@ class BreakGlassPublic(BaseModel):
     reviewed_at: datetime | None
 
 
+class BreakGlassReview(BreakGlassPublic):
+    """A break-glass opening as the reviewing supervisor's page shows it: with the full
+    name of who opened the case (the API answers :class:`BreakGlassPublic`)."""
+
+    full_name: str
+
+
 class GrantPublic(BaseModel):
     id: int
     user_id: int
     category: str
     granted_at: datetime
     revoked_at: datetime | None
+
+    @classmethod
+    def build(cls, grant: AccessGrant) -> GrantPublic:
+        return cls(id=grant.id, user_id=grant.user_id, category=grant.category,
+                   granted_at=grant.granted_at, revoked_at=grant.revoked_at)

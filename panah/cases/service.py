@@ -16,11 +16,26 @@ from sqlalchemy.orm import Session
 
 from panah.cases.model import CaseCategory, is_valid_national_code, restricted_category
 from panah.cases.orm import Case, CaseNote, CaseTeamMember, Client
-from panah.cases.schemas import CaseCreate
+from panah.cases.schemas import (
+    BreakGlassPublic,
+    CaseCreate,
+    CaseSummary,
+    ClientMatch,
+    GrantPublic,
+    NotePublic,
+)
 from panah.core.errors import InvalidInput, NotFound
 from panah.geo.orm import County, Province
 from panah.geo.text import to_ascii_digits
-from panah.security.access import audit, has_open_break_glass, users_of, with_grants
+from panah.security.access import (
+    audit,
+    grant_category,
+    has_open_break_glass,
+    open_break_glass,
+    revoke_grant,
+    users_of,
+    with_grants,
+)
 from panah.security.audit import AuditAction
 from panah.security.crypto import current_keyring, keyed_hash
 from panah.security.orm import User
@@ -220,3 +235,59 @@ def team_members(session: Session, case: Case) -> list[User]:
 
 def category_of(case: Case) -> CaseCategory:
     return CaseCategory(case.category)
+
+
+# ---- the use cases as the API and the pages answer them ---------------------------------
+
+
+def create_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime,
+                ) -> CaseSummary:
+    """Open a case file (see :func:`open_case`); ``actor`` is on its team."""
+    return CaseSummary.build(open_case(session, actor=actor, data=data, now=now))
+
+
+def write_note(session: Session, *, actor: Actor, case_id: int, text: str,
+               now: datetime) -> NotePublic:
+    """Add a note to the case (stored encrypted; audited)."""
+    note = add_note(session, actor=actor, case_id=case_id, text=text, now=now)
+    return NotePublic(id=note.id, at=note.at, author=actor.username, text=note.text)
+
+
+def break_glass(session: Session, *, actor: Actor, case_id: int, reason: str,
+                now: datetime) -> BreakGlassPublic:
+    """Open a case outside need-to-know for an hour, with a stated reason (reported to the
+    supervisor; see :func:`panah.security.access.open_break_glass`)."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"There is no case {case_id}.", f"پرونده‌ای با شمارهٔ {case_id} نیست.")
+    row = open_break_glass(session, actor=with_grants(session, actor), case_id=case_id,
+                           resource=case_resource(case), reason=reason, now=now)
+    return BreakGlassPublic(id=row.id, case_id=case_id, username=actor.username,
+                            reason=row.reason, opened_at=row.opened_at,
+                            expires_at=row.expires_at, reviewed_at=None)
+
+
+def lookup_client(session: Session, *, actor: Actor, phone: str | None,
+                  national_code: str | None, now: datetime) -> list[ClientMatch]:
+    """Earlier cases of a person (see :func:`find_cases_of`), with details only of those
+    ``actor`` may open."""
+    found = find_cases_of(session, actor=with_grants(session, actor), phone=phone,
+                          national_code=national_code, now=now)
+    return [ClientMatch(case_id=c.id, reference=c.reference, status=c.status,
+                        opened_at=c.opened_at, visible=seen,
+                        category=CaseCategory(c.category) if seen else None)
+            for c, seen in found]
+
+
+def grant_restricted(session: Session, *, actor: Actor, user_id: int, category: str,
+                     now: datetime) -> GrantPublic:
+    """Let a user open cases of a restricted category (audited; granting twice is one
+    grant)."""
+    return GrantPublic.build(grant_category(session, actor=actor, user_id=user_id,
+                                            category=category, now=now))
+
+
+def revoke_restricted(session: Session, *, actor: Actor, grant_id: int,
+                      now: datetime) -> GrantPublic:
+    """Withdraw a grant for a restricted category (audited)."""
+    return GrantPublic.build(revoke_grant(session, actor=actor, grant_id=grant_id, now=now))

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
 from panah.dispatch import model
-from panah.dispatch.field import open_alerts
 from panah.dispatch.model import CAUTIONS, STATUS_LABELS, TRANSITIONS, IncidentState, UnitStatus
 from panah.dispatch.orm import (
     CrewMember,
+    CrewSeat,
     DispatchAlert,
     Incident,
     Post,
@@ -31,7 +31,6 @@ from panah.dispatch.schemas import (
     TrailItem,
     UnitPublic,
 )
-from panah.dispatch.service import seats_of
 from panah.triage.orm import DispatchRequest
 
 STALE = timedelta(minutes=15)
@@ -51,6 +50,12 @@ def crews_of(session: Session, unit_ids: list[int]) -> dict[int, Crew]:
     for unit_id, *member in rows:
         crews.setdefault(unit_id, []).append(tuple(member))  # type: ignore[arg-type]
     return crews
+
+
+def seats_of(session: Session, unit_id: int) -> list[model.Seat]:
+    """The unit's seats, in order: who its crew should be."""
+    return [model.Seat(s.role, s.prefer_woman) for s in session.scalars(
+        select(CrewSeat).where(CrewSeat.unit_id == unit_id).order_by(CrewSeat.seq))]
 
 
 def seats_public(gaps: list[model.SeatGap]) -> list[SeatPublic]:
@@ -156,6 +161,16 @@ def alert_public(alert: DispatchAlert, call_signs: dict[int, str]) -> AlertPubli
                        call_sign=call_signs.get(alert.unit_id, "?"),
                        incident_id=alert.incident_id, kind=alert.kind,
                        raised_at=as_utc(alert.raised_at))
+
+
+def open_alerts(session: Session, *, unit_id: int | None = None,
+                province_code: str | None = None) -> list[DispatchAlert]:
+    query = select(DispatchAlert).where(DispatchAlert.acknowledged_at.is_(None))
+    if unit_id is not None:
+        query = query.where(DispatchAlert.unit_id == unit_id)
+    if province_code is not None:
+        query = query.where(DispatchAlert.province_code == province_code)
+    return list(session.scalars(query.order_by(DispatchAlert.raised_at)))
 
 
 def alerts_of(session: Session, province_code: str | None) -> list[AlertPublic]:

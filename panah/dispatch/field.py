@@ -16,8 +16,9 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
-from panah.core.errors import Conflict, InvalidInput
+from panah.core.errors import Conflict, InvalidInput, NotFound
 from panah.dispatch import model
+from panah.dispatch.board import alert_public, event_public, open_alerts
 from panah.dispatch.model import BUSY, IncidentState, UnitStatus
 from panah.dispatch.orm import (
     Assignment,
@@ -28,7 +29,18 @@ from panah.dispatch.orm import (
     UnitPosition,
     UnitStatusEvent,
 )
-from panah.dispatch.service import Locate, place_of
+from panah.dispatch.schemas import (
+    AlertPublic,
+    CheckInOut,
+    PositionIn,
+    PositionOut,
+    ReportIn,
+    ReportOut,
+    StatusIn,
+    StatusOut,
+    TrackerPositionIn,
+)
+from panah.dispatch.service import Locate, get_unit, place_of, unit_by_call_sign
 from panah.security.access import audit
 from panah.security.audit import AuditAction
 from panah.security.policy import Actor
@@ -240,16 +252,6 @@ def _check_report(session: Session, unit: Unit, incident_id: int, data: ReportIn
                        "این خودرو به آن رخداد اعزام نشده است؛ گزارش از آنِ یک مأموریت است.")
 
 
-def open_alerts(session: Session, *, unit_id: int | None = None,
-                province_code: str | None = None) -> list[DispatchAlert]:
-    query = select(DispatchAlert).where(DispatchAlert.acknowledged_at.is_(None))
-    if unit_id is not None:
-        query = query.where(DispatchAlert.unit_id == unit_id)
-    if province_code is not None:
-        query = query.where(DispatchAlert.province_code == province_code)
-    return list(session.scalars(query.order_by(DispatchAlert.raised_at)))
-
-
 def raise_missed_check_ins(session: Session, *, now: datetime) -> int:
     """The timer: each crew on scene past its check-in time gets one alert for the
     dispatcher (not one per tick)."""
@@ -273,3 +275,79 @@ def acknowledge_alert(session: Session, *, alert: DispatchAlert, actor: Actor | 
         alert.acknowledged_at, alert.acknowledged_by = now, actor.user_id if actor else None
     return alert
 
+
+# ---- the field app's API: each a use case on one unit by id, answering its API shape ----
+
+
+def update_status(session: Session, *, unit_id: int, status: StatusIn, actor: Actor,
+                  now: datetime) -> StatusOut:
+    """A new status from the crew (or from a dispatcher who heard it on the radio): applied,
+    or kept as history only when it was overtaken while the phone was offline."""
+    unit = get_unit(session, unit_id)
+    change = StatusChange(status=status.status.value, at=status.at or now,
+                          client_id=status.client_id, lat=status.lat, lon=status.lon,
+                          source="field" if actor.role == "field_crew" else "dispatcher")
+    result = change_status(session, unit=unit, change=change, actor=actor, now=now)
+    return StatusOut(event=event_public(result.event), applied=result.applied,
+                     replay=result.replay, unit_status=unit.status)
+
+
+def overtaken(unit_status: str) -> Conflict:
+    """What the phone is told of a status kept as history that did not apply."""
+    return Conflict("The unit's status changed after this update was made; it is kept as "
+                    "history but does not change the current status.",
+                    "وضعیت خودرو پس از این به‌روزرسانی تغییر کرده است؛ این به‌روزرسانی در "
+                    "تاریخچه ماند ولی وضعیت کنونی را تغییر نداد.", reason="stale",
+                    unit_status=unit_status)
+
+
+def crew_position(session: Session, *, unit_id: int, position: PositionIn, locate: Locate,
+                  now: datetime) -> PositionOut:
+    """A position from the crew's phone."""
+    return _stored(session, get_unit(session, unit_id), position, locate, now)
+
+
+def tracker_position(session: Session, *, position: TrackerPositionIn, locate: Locate,
+                     now: datetime) -> PositionOut:
+    """A vehicle tracker's position, by the unit's call sign."""
+    return _stored(session, unit_by_call_sign(session, position.call_sign), position, locate,
+                   now)
+
+
+def _stored(session: Session, unit: Unit, position: PositionIn, locate: Locate,
+            now: datetime) -> PositionOut:
+    report = PositionReport(lat=position.lat, lon=position.lon, at=position.at,
+                            accuracy_m=position.accuracy_m, speed_kmh=position.speed_kmh,
+                            heading_deg=position.heading_deg, source="http")
+    row, stored = record_position(session, unit=unit, report=report, now=now, locate=locate)
+    return PositionOut(id=row.id, stored=stored, unit_lat=unit.lat, unit_lon=unit.lon,
+                       position_at=unit.position_at)
+
+
+def crew_check_in(session: Session, *, unit_id: int, at: datetime | None, actor: Actor,
+                  now: datetime) -> CheckInOut:
+    """The crew on scene is safe (at ``at``, else now): the safety timer starts again."""
+    due = check_in(session, unit=get_unit(session, unit_id), at=at or now, actor=actor, now=now)
+    return CheckInOut(next_due_at=due)
+
+
+def file_report(session: Session, *, unit_id: int, report: ReportIn, actor: Actor,
+                now: datetime) -> ReportOut:
+    """The visit report; the same ``client_id`` again returns the first and adds nothing."""
+    data = ReportInput(**report.model_dump(exclude={"incident_id"}))
+    made, stored = write_report(session, unit=get_unit(session, unit_id),
+                                incident_id=report.incident_id, data=data, actor=actor, now=now)
+    return ReportOut(id=made.id, incident_id=made.incident_id, stored=stored,
+                     outcome=made.outcome)
+
+
+def acknowledge(session: Session, *, alert_id: int, actor: Actor, now: datetime) -> AlertPublic:
+    """A dispatcher has seen an alert on their board (another province's is no alert of
+    theirs: the same answer as none)."""
+    alert = session.get(DispatchAlert, alert_id)
+    if alert is None or (actor.province_code and alert.province_code != actor.province_code):
+        raise NotFound(f"There is no alert {alert_id} on your board.",
+                       f"هشداری با شمارهٔ {alert_id} در تابلوی شما نیست.")
+    acknowledge_alert(session, alert=alert, actor=actor, now=now)
+    unit = session.get(Unit, alert.unit_id)
+    return alert_public(alert, {unit.id: unit.call_sign} if unit else {})

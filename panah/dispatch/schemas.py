@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from panah.dispatch.model import Priority, UnitStatus
+from panah.dispatch.recommend import Recommendation
 
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
@@ -75,6 +76,17 @@ class RecommendationPublic(BaseModel):
     incident_id: int
     picks: list[PickPublic]
     excluded: list[ExcludedPublic]
+
+
+def recommendation_public(incident_id: int, found: Recommendation) -> RecommendationPublic:
+    """The recommendation as the API gives it (and with a 409 for a unit just taken)."""
+    return RecommendationPublic(
+        incident_id=incident_id,
+        picks=[PickPublic(unit_id=p.unit_id, call_sign=p.call_sign, minutes=p.minutes,
+                          km=p.km, score=p.score, reasons=list(p.reasons),
+                          explain_en=p.explain_en, explain_fa=p.explain_fa) for p in found.picks],
+        excluded=[ExcludedPublic(unit_id=e.unit_id, call_sign=e.call_sign, reason=e.reason)
+                  for e in found.excluded])
 
 
 class AssignIn(BaseModel):

@@ -1,5 +1,6 @@
 """Dispatch use cases: incidents, the recommendation over the live units, and the atomic
-assignment of a unit. Each runs inside the caller's unit of work; none commits."""
+assignment of a unit (with a fresh recommendation when another dispatcher took it first).
+Each runs inside the caller's unit of work; none commits."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
-from panah.core.errors import Conflict, InvalidInput, NotFound, OutsideIran
+from panah.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutsideIran
 from panah.dispatch import model
+from panah.dispatch.board import incident_public
 from panah.dispatch.model import AVAILABLE, IncidentState, Priority, UnitStatus
 from panah.dispatch.orm import (
     Assignment,
     CrewMember,
-    CrewSeat,
     Incident,
     Post,
     Shift,
@@ -27,13 +28,21 @@ from panah.dispatch.orm import (
     UnitStatusEvent,
 )
 from panah.dispatch.recommend import CrewSeat as SeatView
-from panah.dispatch.recommend import Needs, Recommendation, UnitView, recommend
+from panah.dispatch.recommend import Needs, Pick, Recommendation, UnitView, recommend
+from panah.dispatch.schemas import (
+    AssignmentPublic,
+    IncidentCreate,
+    IncidentPublic,
+    RecommendationPublic,
+    recommendation_public,
+)
 from panah.dispatch.team_channels import ensure_unit_channels, join_incident_channel
 from panah.geo.model import Placement
 from panah.geo.travel import TravelTimes
 from panah.security.access import audit
 from panah.security.audit import AuditAction
-from panah.security.policy import Actor
+from panah.security.policy import Actor, Resource, decide
+from panah.security.roles import Permission
 from panah.triage.orm import DispatchRequest
 
 Locate = Callable[[float, float], Placement | None]
@@ -287,6 +296,76 @@ def close_incident(session: Session, *, incident: Incident, cancelled: bool,
     return incident
 
 
-def seats_of(session: Session, unit_id: int) -> list[model.Seat]:
-    return [model.Seat(s.role, s.prefer_woman) for s in session.scalars(
-        select(CrewSeat).where(CrewSeat.unit_id == unit_id).order_by(CrewSeat.seq))]
+
+def open_incident(session: Session, *, incident: IncidentCreate, locate: Locate, actor: Actor,
+                  now: datetime) -> IncidentPublic:
+    """An incident a dispatcher makes at a point on the map (inside Iran); refused, and not
+    kept, when the point lies in a province the dispatcher does not reach."""
+    made = create_incident(session, data=IncidentInput(**incident.model_dump()), locate=locate,
+                           actor=actor, now=now)
+    _check_reach(actor, made.province_code)
+    return incident_public(session, made)
+
+
+def _check_reach(actor: Actor, province_code: str) -> None:
+    if not decide(actor, Permission.dispatch_units, Resource("incident",
+                                                              province_code=province_code)):
+        raise Forbidden("This point is in another province: its dispatcher sends the team. "
+                        "Call them, or ask your supervisor.",
+                        "این نقطه در استان دیگری است و اعزام همان استان تیم می‌فرستد.",
+                        province_code=province_code)
+
+
+def open_requested_incident(session: Session, *, request_id: int, locate: Locate,
+                            actor: Actor, now: datetime) -> IncidentPublic:
+    """Triage's request for a mobile team as an incident (asking twice gives the same one)."""
+    return incident_public(session, incident_from_request(
+        session, request_id=request_id, locate=locate, actor=actor, now=now))
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """Another dispatcher took the unit first: why, and a fresh recommendation that
+    leaves the taken unit out."""
+
+    problem: UnitTaken
+    recommendation: RecommendationPublic
+
+
+def send_unit(session: Session, *, incident_id: int, unit_id: int, actor: Actor, now: datetime,
+              travel: TravelTimes) -> AssignmentPublic | Taken:
+    """Send the unit, keeping the recommendation's words for it. Of two dispatchers sending
+    the same unit at once one wins; the other is answered :class:`Taken`, with nothing kept."""
+    try:
+        with session.begin_nested():  # the claim: undone as a whole if the unit was taken
+            incident = get_incident(session, incident_id)
+            pick = _pick_of(session, incident, unit_id, now, travel)
+            made = assign(session, incident=incident, unit_id=unit_id, actor=actor, now=now,
+                          estimate_minutes=pick.minutes if pick else None,
+                          explanation=pick.explain_en if pick else None)
+    except UnitTaken as taken:
+        fresh = recommend_for(session, get_incident(session, incident_id), now=now,
+                              travel=travel, exclude=frozenset({unit_id}))
+        return Taken(taken, recommendation_public(incident_id, fresh))
+    unit = session.get(Unit, unit_id)
+    return AssignmentPublic(id=made.id, incident_id=incident_id, unit_id=unit_id,
+                            call_sign=unit.call_sign if unit else "",
+                            assigned_at=made.assigned_at, estimate_minutes=made.estimate_minutes,
+                            explanation=made.explanation)
+
+
+def _pick_of(session: Session, incident: Incident, unit_id: int, now: datetime,
+             travel: TravelTimes) -> Pick | None:
+    """The recommendation's words for the chosen unit (asked of that unit alone), kept
+    with the assignment."""
+    found = recommend_for(session, incident, now=now, travel=travel, limit=1,
+                          unit_ids=[unit_id])
+    return found.picks[0] if found.picks else None
+
+
+def close_or_cancel(session: Session, *, incident_id: int, cancelled: bool, actor: Actor,
+                    now: datetime) -> IncidentPublic:
+    """Close the incident (or cancel it) once no unit is on it."""
+    incident = close_incident(session, incident=get_incident(session, incident_id),
+                              cancelled=cancelled, actor=actor, now=now)
+    return incident_public(session, incident)

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from panah.core.clock import as_utc
 from panah.core.errors import InvalidInput, NotFound
 from panah.dispatch import model
+from panah.dispatch.board import seats_of, seats_public
 from panah.dispatch.orm import CrewMember, Post, Shift, ShiftMember, Unit
-from panah.dispatch.service import seats_of
+from panah.dispatch.schemas import PostPublic, ShiftCreate, ShiftPublic
+from panah.dispatch.service import get_unit
 from panah.geo.orm import County
 from panah.security.access import audit
 from panah.security.audit import AuditAction
@@ -29,6 +31,25 @@ def posts_of(session: Session, province_code: str | None, *, on: date | None
     rows = session.execute(query).all()
     return [(post, county) for post, county in rows
             if on is None or model.post_open_on(on, post.active_from, post.active_to)]
+
+
+def posts_public(session: Session, province_code: str | None, *, on: date | None
+                 ) -> list[PostPublic]:
+    """The province's posts (all, for ``None``); with ``on`` only those open that day."""
+    return [PostPublic(id=p.id, code=p.code, kind=p.kind, name_fa=p.name_fa, name_en=p.name_en,
+                       county=c.name_en, lat=p.lat, lon=p.lon, active_from=p.active_from,
+                       active_to=p.active_to)
+            for p, c in posts_of(session, province_code, on=on)]
+
+
+def plan_shift(session: Session, *, unit_id: int, shift: ShiftCreate, actor: Actor | None,
+               now: datetime) -> ShiftPublic:
+    """A shift for the unit in service: when, at which post (its own if none), and who is
+    on the crew."""
+    made = add_shift(session, unit=get_unit(session, unit_id), starts_at=shift.starts_at,
+                     ends_at=shift.ends_at, post_id=shift.post_id,
+                     crew_member_ids=shift.crew_member_ids, actor=actor, now=now)
+    return shift_public(session, made)
 
 
 def add_shift(session: Session, *, unit: Unit, starts_at: datetime, ends_at: datetime,
@@ -86,3 +107,13 @@ def seat_gaps(session: Session, shift: Shift) -> list[model.SeatGap]:
                               .where(ShiftMember.shift_id == shift.id)).all()
     return model.fill_seats(seats_of(session, shift.unit_id),
                             [model.Member(i, role, woman) for i, role, woman in members])
+
+
+def shift_public(session: Session, shift: Shift) -> ShiftPublic:
+    """A shift with its crew and how the crew fills the unit's seats."""
+    members = list(session.scalars(select(ShiftMember.crew_member_id)
+                                   .where(ShiftMember.shift_id == shift.id)))
+    return ShiftPublic(id=shift.id, unit_id=shift.unit_id, post_id=shift.post_id,
+                       starts_at=as_utc(shift.starts_at), ends_at=as_utc(shift.ends_at),
+                       crew_member_ids=sorted(members),
+                       seats=seats_public(seat_gaps(session, shift)))

@@ -31,6 +31,12 @@ from panah.dispatch.orm import (
     TeamChannelMessage,
     Unit,
 )
+from panah.dispatch.schemas import (
+    RadioMessageIn,
+    TeamChannelMessageCreate,
+    TeamChannelMessagePublic,
+    VoiceNoteCreate,
+)
 from panah.intake.channels.chat import clean_text
 from panah.integrations.mqtt import MessageBus
 from panah.integrations.mqtt_messages import channel_topic
@@ -265,3 +271,71 @@ def frame(message: TeamChannelMessage,
                       if message.kind == "voice" else None),
         "voice_seconds": message.voice_seconds, "source": message.source,
     }
+
+
+def frames(session: Session, rows: list[TeamChannelMessage]) -> list[dict[str, object]]:
+    """Messages as the pages show them, each with its sending unit's call sign."""
+    unit_ids = {m.sender_unit_id for m in rows if m.sender_unit_id}
+    signs = dict(session.execute(select(Unit.id, Unit.call_sign)
+                                 .where(Unit.id.in_(unit_ids))).all()) if unit_ids else {}
+    return [frame(m, signs) for m in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A message as stored, as open pages are sent it (``frame``); ``new`` is False when
+    its ``client_id`` came before (this is then the first message, and nothing was added)."""
+
+    channel_id: int
+    frame: dict[str, object]
+    new: bool
+
+    @property
+    def public(self) -> TeamChannelMessagePublic:
+        return TeamChannelMessagePublic.model_validate(self.frame)
+
+
+def sender_of(session: Session, actor: Actor, channel: TeamChannel) -> Sender:
+    """The signed-in sender, with their unit when it is on the channel."""
+    mine = set(crew_units(session, actor))
+    on_it = session.scalar(select(TeamChannelMember.unit_id).where(
+        TeamChannelMember.channel_id == channel.id,
+        TeamChannelMember.unit_id.in_(mine))) if mine else None
+    return Sender(name=actor.full_name or actor.username, user_id=actor.user_id, unit_id=on_it)
+
+
+def post_text(session: Session, *, actor: Actor, channel_id: int,
+              message: TeamChannelMessageCreate, now: datetime) -> Posted:
+    """A text to a channel the actor may use."""
+    channel = channel_for(session, actor, channel_id)
+    stored, new = post(session, channel=channel, client_id=message.client_id, now=now,
+                       sender=sender_of(session, actor, channel), text=message.text)
+    return Posted(channel.id, frames(session, [stored])[0], new)
+
+
+def post_voice(session: Session, *, actor: Actor, channel_id: int, note: VoiceNoteCreate,
+               now: datetime) -> Posted:
+    """A short voice note to a channel the actor may use (access first, then the input)."""
+    channel = channel_for(session, actor, channel_id)
+    audio = check_voice(note.audio_base64, note.mime, note.seconds)
+    stored, new = post(session, channel=channel, client_id=note.client_id, now=now,
+                       sender=sender_of(session, actor, channel), voice=audio,
+                       voice_mime=note.mime.split(";")[0].strip(), voice_seconds=note.seconds)
+    return Posted(channel.id, frames(session, [stored])[0], new)
+
+
+def post_from_radio(session: Session, *, message: RadioMessageIn, now: datetime) -> Posted:
+    """What a radio user said on a talkgroup: the unit by its call sign, on the channel."""
+    channel = session.get(TeamChannel, int(message.talkgroup.removeprefix("panah-")))
+    if channel is None:
+        raise NotFound(f"There is no channel for talkgroup {message.talkgroup}.",
+                       f"کانالی برای گروه {message.talkgroup} نیست.")
+    sender = unit_sender(session, message.call_sign, channel, "radio")
+    voice = (check_voice(message.audio_base64, message.mime or "", message.seconds or 0)
+             if message.audio_base64 else None)
+    stored, new = post(
+        session, channel=channel, client_id=message.client_id, sender=sender, now=now,
+        text=message.text, voice=voice,
+        voice_mime=(message.mime or "").split(";")[0].strip() if voice else None,
+        voice_seconds=message.seconds if voice else None)
+    return Posted(channel.id, frames(session, [stored])[0], new)

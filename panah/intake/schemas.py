@@ -1,14 +1,21 @@
-"""API shapes of the 123 line: inbound events in, contacts and queues out."""
+"""API shapes of the 123 line: inbound events in, contacts and queues out, line settings,
+and the public help page's chat and report."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from panah.core.clock import as_utc
 from panah.intake.model import RiskLevel
 from panah.intake.queue.overflow import AttemptOutcome
+from panah.intake.routing.lines import MAX_OVERFLOW_S, MIN_OVERFLOW_S
+
+if TYPE_CHECKING:
+    from panah.intake.orm import Contact
+    from panah.intake.routing.service import LineView
 
 Key = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[\w.:@/+=-]+$")]
 Phone = Annotated[str, Field(min_length=3, max_length=30)]
@@ -91,6 +98,19 @@ class ContactSummary(BaseModel):
         "take it")
 
 
+def summary(contact: Contact, now: datetime) -> ContactSummary:
+    """A contact as a queue list shows it, with how long it has waited at ``now``."""
+    queued = as_utc(contact.queued_at) if contact.queued_at else None
+    return ContactSummary(
+        id=contact.id, channel=contact.channel, state=contact.state,
+        risk=RiskLevel(contact.risk), queue=contact.queue,
+        offered_to=[q for q in contact.offered_to.split(",") if q],
+        province_code=contact.province_code, location_source=contact.location_source,
+        approximate=contact.approximate, queued_at=queued,
+        waited_s=int((now - queued).total_seconds()) if queued else 0,
+        language=contact.language, wants_woman=contact.wants_woman)
+
+
 class EarlierContactPublic(BaseModel):
     id: int
     channel: str
@@ -153,3 +173,64 @@ class CallbackPublic(BaseModel):
 class AttemptIn(BaseModel):
     outcome: AttemptOutcome = Field(description="reached, no_answer, busy or wrong_number")
     note: str | None = Field(default=None, max_length=500)
+
+
+class LinePublic(BaseModel):
+    province_code: str
+    queue: str
+    overflow_after_s: float
+    backup_queues: list[str]
+    national_pool: bool
+    hours: str = Field(description="Iran time spans, e.g. 08:00-20:00; empty: open 24/7")
+    customised: bool = Field(description="false: the service's defaults")
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, view: LineView) -> LinePublic:
+        line = view.line
+        return cls(province_code=line.province_code, queue=line.queue,
+                   overflow_after_s=line.overflow_after_s,
+                   backup_queues=list(line.backup_queues), national_pool=line.national_pool,
+                   hours=view.hours_text, customised=view.customised,
+                   updated_at=view.updated_at)
+
+
+class LineIn(BaseModel):
+    overflow_after_s: float = Field(ge=MIN_OVERFLOW_S, le=MAX_OVERFLOW_S)
+    backup_queues: list[str] = Field(max_length=5, description="province codes, in order")
+    national_pool: bool = True
+    hours: str = Field(default="", max_length=200)
+
+
+class HelpChatCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(min_length=1, max_length=2000)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    accuracy_m: float | None = Field(default=None, ge=0, le=1_000_000)
+    in_danger: bool = False
+    wants_woman: bool = False
+    language: str = Field(default="fa", pattern=r"^[a-z]{2,3}$")
+
+
+class HelpChatCreated(BaseModel):
+    contact_id: int
+    token: str = Field(description="Keep in page memory only; it opens this chat's socket")
+    queue: str
+
+
+class ReportCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    what: str = Field(min_length=1, max_length=2000)
+    place: str | None = Field(default=None, max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    when: str | None = Field(default=None, max_length=100)
+
+
+class ReportReceived(BaseModel):
+    contact_id: int
+    queue: str
+

@@ -10,8 +10,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import CursorResult, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from panah.core.db import deferred, insert_rows, table_of, unprepared
@@ -339,13 +340,13 @@ def take(session: Session, *, actor: Actor, contact_id: int, now: datetime) -> C
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFound(f"There is no contact {contact_id}.", f"تماسی با شمارهٔ {contact_id} نیست.")
-    claimed = session.execute(
+    claimed = cast(CursorResult[Any], session.execute(
         update(Contact)
         .where(Contact.id == contact_id, Contact.state == ContactState.queued.value,
                Contact.version == contact.version)
         .values(state=ContactState.assigned.value, assigned_to=actor.user_id, assigned_at=now,
                 version=Contact.version + 1, next_overflow_at=None)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if claimed.rowcount != 1:
         raise Conflict("Another counsellor has just taken this contact; take the next one.",
                        "همکار دیگری همین حالا این تماس را برداشت؛ تماس بعدی را بردارید.")

@@ -18,7 +18,7 @@ from panah.security.access_orm import AccessGrant, BreakGlass
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import AuditEvent, append
 from panah.security.orm import User
-from panah.security.policy import Actor, Resource, decide
+from panah.security.policy import Actor, Decision, Resource, decide
 from panah.security.roles import RESTRICTED_CATEGORIES, ROLE_SCOPE, Permission, Scope
 
 BREAK_GLASS_MINUTES = 60
@@ -56,6 +56,13 @@ def audit(
 ) -> None:
     append(session, now=now, actor=actor, action=action, subject_type=subject_type,
            subject_id=str(subject_id), reason=reason)
+
+
+def deny(session: Session, *, actor: Actor, permission: Permission, decision: Decision,
+         subject_type: str, subject_id: object, now: datetime) -> None:
+    """A refused attempt on the audit chain, in the caller's unit of work."""
+    audit(session, actor, AuditAction.denied, subject_type, subject_id, now=now,
+          reason=f"{permission.value}:{decision.why}")
 
 
 def open_break_glass(

@@ -26,11 +26,11 @@ from panah.security.audit_orm import append
 from panah.security.orm import ApiKey, User
 from panah.security.policy import Actor
 from panah.security.roles import KEY_ROLES, Role
+from panah.security.schemas import LABEL_MAX, ApiKeyCreated, ApiKeyPublic
 
 SCHEME = "pnh"
 PREFIX_BYTES = 6  # 12 hex characters: only for finding the row, not a secret
 SECRET_BYTES = 32
-LABEL_MAX = 120
 # Writing last_used_at on every request would take SQLite's write lock each time.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -219,7 +219,23 @@ def create_key(
     return key, parts.text
 
 
-def revoke_key(session: Session, *, actor: Actor, key_id: int, now: datetime) -> ApiKey:
+def issue_key(
+    session: Session,
+    *,
+    actor: Actor,
+    username: str,
+    label: str,
+    province_code: str | None,
+    now: datetime,
+) -> ApiKeyCreated:
+    """As :func:`create_key`, as the API and the page show it: the key with its text."""
+    key, text = create_key(session, actor=actor, username=username, label=label,
+                           province_code=province_code, now=now)
+    public = ApiKeyPublic.build(key, session.get_one(User, key.user_id))
+    return ApiKeyCreated(**public.model_dump(), key=text)
+
+
+def revoke_key(session: Session, *, actor: Actor, key_id: int, now: datetime) -> ApiKeyPublic:
     """Revoke a key at once; revoking a revoked key changes nothing."""
     key = session.get(ApiKey, key_id)
     if key is None:
@@ -234,22 +250,16 @@ def revoke_key(session: Session, *, actor: Actor, key_id: int, now: datetime) ->
             session, now=now, actor=actor, action=AuditAction.api_key_revoked,
             subject_type="api_key", subject_id=str(key.id), reason=key.label,
         )
-    return key
+    return ApiKeyPublic.build(key, session.get_one(User, key.user_id))
 
 
-def list_keys(session: Session) -> list[tuple[ApiKey, User]]:
-    """Every key with its agency account, the newest first."""
+def list_keys(session: Session) -> list[ApiKeyPublic]:
+    """Every key with its agency account, the newest first (never a key's text)."""
     rows = session.execute(
         select(ApiKey, User).join(User, User.id == ApiKey.user_id).order_by(ApiKey.id.desc())
     )
-    return [(key, user) for key, user in rows]
-
-
-def partner_accounts(session: Session) -> list[User]:
-    query = select(User).where(User.role.in_(KEY_ROLES), User.is_active)
-    return list(session.scalars(query.order_by(User.username)))
+    return [ApiKeyPublic.build(key, user) for key, user in rows]
 
 
 def _fa(number: int) -> str:
     return str(number).translate(_PERSIAN_DIGITS)
-

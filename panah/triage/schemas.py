@@ -1,14 +1,21 @@
 """API shapes of triage: the taxonomy and protocols out; categories, screens, a mobile
-team and the closing outcomes in."""
+team and the closing outcomes in; and the builders that turn the pure rules' results and
+the stored rows into those shapes."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from panah.core.clock import as_utc
 from panah.intake.model import RiskLevel
+from panah.triage.actions import Proposal
+from panah.triage.orm import ContactOutcome, DispatchRequest, Screen
+from panah.triage.protocols import Protocol, Question, ScreenResult
+from panah.triage.taxonomy import CategoryInfo
 
 Code = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_.-]+$")]
 
@@ -175,3 +182,61 @@ class TriagePublic(BaseModel):
     proposals: list[ProposalPublic]
     dispatch_requests: list[DispatchRequestPublic]
     outcomes: list[OutcomePublic]
+
+
+# --- builders -------------------------------------------------------------------------------
+
+def category_public(info: CategoryInfo) -> CategoryPublic:
+    return CategoryPublic(code=info.code.value, group=info.group.value, label_fa=info.label_fa,
+                          label_en=info.label_en, protocols=[p.value for p in info.protocols],
+                          restricted=info.restricted)
+
+
+def protocol_public(found: Protocol) -> ProtocolPublic:
+    return ProtocolPublic(id=found.id.value, version=found.version, title_fa=found.title_fa,
+                          title_en=found.title_en, source=found.source,
+                          questions=[question_public(q) for q in found.questions])
+
+
+def question_public(question: Question) -> QuestionPublic:
+    return QuestionPublic(
+        id=question.id, text_fa=question.text_fa, text_en=question.text_en,
+        kind=question.kind.value, note_fa=question.note_fa, note_en=question.note_en,
+        choices=[ChoicePublic(value=c.value, text_fa=c.text_fa, text_en=c.text_en)
+                 for c in question.choices])
+
+
+def score_out(result: ScreenResult) -> ScoreOut:
+    return ScoreOut(protocol_id=result.protocol_id.value, version=result.version,
+                    level=result.level, counsellor_override=result.counsellor_override,
+                    reasons=[ReasonPublic(level=r.level, text_fa=r.text_fa, text_en=r.text_en,
+                                          question_ids=list(r.question_ids))
+                             for r in result.reasons])
+
+
+def stored_score(row: Screen) -> ScoreOut:
+    return ScoreOut(protocol_id=row.protocol_id, version=row.version,
+                    level=RiskLevel(row.level), counsellor_override=row.counsellor_override,
+                    reasons=[ReasonPublic(level=RiskLevel(row.level), text_fa=r["fa"],
+                                          text_en=r["en"], question_ids=r["questions"])
+                             for r in json.loads(row.reasons)])
+
+
+def proposal_public(proposal: Proposal) -> ProposalPublic:
+    return ProposalPublic(kind=proposal.kind.value, urgency=proposal.urgency,
+                          reason_fa=proposal.reason_fa, reason_en=proposal.reason_en,
+                          agency_domain=proposal.agency_domain,
+                          warm_transfer=proposal.warm_transfer)
+
+
+def dispatch_public(row: DispatchRequest) -> DispatchRequestPublic:
+    return DispatchRequestPublic(
+        id=row.id, contact_id=row.contact_id, province_code=row.province_code,
+        county_key=row.county_key, priority=row.priority, lat=row.lat, lon=row.lon,
+        radius_m=row.radius_m, cautions=[c for c in row.cautions.split(",") if c],
+        state=row.state, requested_at=as_utc(row.requested_at))
+
+
+def outcome_public(row: ContactOutcome) -> OutcomePublic:
+    return OutcomePublic(outcome=row.outcome, referral_id=row.referral_id,
+                         dispatch_request_id=row.dispatch_request_id)

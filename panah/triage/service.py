@@ -1,20 +1,20 @@
 """Triage use cases: what a contact is about, its risk screens, a mobile team asked for,
 and closing it with the actions it ended in. Each runs inside the caller's unit of work
 and never commits; the decisions are the pure functions of ``taxonomy``, ``protocols``,
-``outcomes`` and ``actions``.
+``outcomes`` and ``actions``. A use case takes the contact's id and answers in the API's
+shapes (``schemas``), so the JSON routes and the triage panel call the same functions.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from panah.core.errors import InvalidInput
+from panah.core.errors import InvalidInput, NotFound
 from panah.dispatch.model import check_cautions
 from panah.intake.model import ContactState, RiskLevel
 from panah.intake.orm import Callback, Contact, ContactLocation
@@ -36,21 +36,41 @@ from panah.triage.orm import (
 )
 from panah.triage.outcomes import Outcome, OutcomeInput, check_close, parse_outcome
 from panah.triage.protocols import Answers, Protocol, ScreenResult, combine, score
-from panah.triage.taxonomy import Category, check_categories
+from panah.triage.schemas import (
+    CategoriesOut,
+    ClosedOut,
+    DispatchRequestPublic,
+    ScreenOut,
+    dispatch_public,
+    outcome_public,
+    score_out,
+)
+from panah.triage.taxonomy import Category, check_categories, suggested_protocols
 
 CLOSABLE = frozenset({ContactState.assigned, ContactState.answered, ContactState.wrap_up})
 
 
-def set_categories(session: Session, *, contact: Contact, codes: Sequence[str],
-                   actor: Actor | None, now: datetime) -> tuple[Category, ...]:
-    """Replace what the contact is about (several categories allowed, order kept)."""
+def contact_of(session: Session, contact_id: int) -> Contact:
+    """The contact triage works on; NotFound if it is gone."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound("The contact is gone.", "تماس دیگر نیست.")
+    return contact
+
+
+def set_categories(session: Session, *, contact_id: int, codes: Sequence[str],
+                   actor: Actor | None, now: datetime) -> CategoriesOut:
+    """Replace what the contact is about (several categories allowed, order kept); the
+    protocols to ask follow from them."""
+    contact = contact_of(session, contact_id)
     categories = check_categories(codes)
     session.execute(delete(ContactCategory).where(ContactCategory.contact_id == contact.id))
     session.add_all(ContactCategory(contact_id=contact.id, code=c.value, seq=i)
                     for i, c in enumerate(categories))
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now,
           reason="categories")
-    return categories
+    return CategoriesOut(codes=[c.value for c in categories],
+                         suggested_protocols=[p.value for p in suggested_protocols(categories)])
 
 
 def categories_of(session: Session, contact_id: int) -> tuple[Category, ...]:
@@ -59,11 +79,12 @@ def categories_of(session: Session, contact_id: int) -> tuple[Category, ...]:
     return tuple(Category(code) for code in rows)
 
 
-def record_screen(session: Session, *, contact: Contact, protocol_id: str, answers: Answers,
+def record_screen(session: Session, *, contact_id: int, protocol_id: str, answers: Answers,
                   counsellor_believes_high_danger: bool, actor: Actor | None,
-                  now: datetime) -> ScreenResult:
+                  now: datetime) -> ScreenOut:
     """Score a completed protocol, keep it, and set the contact's risk from its screens
     (the most urgent of them), so the queue and the dispatch urgency follow at once."""
+    contact = contact_of(session, contact_id)
     protocol = protocol_data.get(protocol_id)
     result = score_screen(protocol, answers, counsellor_believes_high_danger)
     session.add(Screen(
@@ -77,7 +98,7 @@ def record_screen(session: Session, *, contact: Contact, protocol_id: str, answe
     contact.risk = combine(level for _, level in screens_of(session, contact.id)).value
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now,
           reason=f"screen {protocol.id.value} {result.level.value}")
-    return result
+    return ScreenOut(**score_out(result).model_dump(), contact_risk=RiskLevel(contact.risk))
 
 
 def score_screen(protocol: Protocol, answers: Answers, believes_high_danger: bool,
@@ -107,10 +128,17 @@ def proposals_for(session: Session, contact: Contact) -> list[Proposal]:
                    taken=taken_actions(session, contact.id))
 
 
-def request_mobile_team(session: Session, *, contact: Contact, cautions: Sequence[str],
+def request_mobile_team(session: Session, *, contact_id: int, cautions: Sequence[str],
                         note: str | None, actor: Actor | None, now: datetime
-                        ) -> DispatchRequest:
+                        ) -> DispatchRequestPublic:
     """Ask for a mobile team to the caller's best location; the dispatch board takes it."""
+    contact = contact_of(session, contact_id)
+    return dispatch_public(_request_mobile_team(session, contact, cautions, note, actor, now))
+
+
+def _request_mobile_team(session: Session, contact: Contact, cautions: Sequence[str],
+                         note: str | None, actor: Actor | None, now: datetime,
+                         ) -> DispatchRequest:
     chosen = check_cautions(cautions)  # the crew's list: the same codes on the board
     point = _best_point(session, contact)
     request = DispatchRequest(
@@ -134,24 +162,21 @@ def _best_point(session: Session, contact: Contact) -> tuple[float | None, ...]:
     return tuple(row) if row else (None, None, None)
 
 
-@dataclass(frozen=True, slots=True)
-class Closed:
-    contact: Contact
-    outcomes: list[ContactOutcome]
-    follow_ups: int
-
-
-def close_contact(session: Session, *, contact: Contact, outcomes: Sequence[OutcomeInput],
-                  actor: Actor | None, now: datetime) -> Closed:
-    """Close a contact with the actions it ended in; refused without one ("no outcome, no
-    close"), and nothing is saved when any outcome is refused."""
+def close_contact(session: Session, *, contact_id: int,
+                  outcomes: Sequence[Mapping[str, object]], actor: Actor | None,
+                  now: datetime) -> ClosedOut:
+    """Close a contact with the actions it ended in (``outcomes`` as the API and the panel
+    send them); refused without one ("no outcome, no close"), and nothing is saved when any
+    outcome is refused."""
+    contact = contact_of(session, contact_id)
+    chosen = outcome_inputs(outcomes)
     if ContactState(contact.state) not in CLOSABLE:
         raise InvalidInput(
             f"A contact that is {contact.state} cannot be closed: take it first.",
             f"تماسی که در وضعیت «{contact.state}» است بسته نمی‌شود: نخست آن را بردارید.",
             state=contact.state)
-    check_close(outcomes, now=now)
-    rows = [_outcome_row(session, contact, item, actor, now) for item in outcomes]
+    check_close(chosen, now=now)
+    rows = [_outcome_row(session, contact, item, actor, now) for item in chosen]
     session.add_all(rows)
     follow_ups = _schedule_follow_ups(session, contact, actor, now)
     if contact.state == ContactState.assigned.value:
@@ -159,8 +184,9 @@ def close_contact(session: Session, *, contact: Contact, outcomes: Sequence[Outc
     move(contact, ContactState.closed, now)
     session.flush()
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now,
-          reason="closed: " + ",".join(item.outcome.value for item in outcomes))
-    return Closed(contact, rows, follow_ups)
+          reason="closed: " + ",".join(item.outcome.value for item in chosen))
+    return ClosedOut(contact_id=contact.id, state=contact.state,
+                     outcomes=[outcome_public(row) for row in rows], follow_ups=follow_ups)
 
 
 def _outcome_row(session: Session, contact: Contact, item: OutcomeInput,
@@ -199,8 +225,7 @@ def _dispatch_request_of(session: Session, contact: Contact, actor: Actor | None
         DispatchRequest.contact_id == contact.id).order_by(DispatchRequest.id.desc()))
     if existing is not None:
         return existing
-    return request_mobile_team(session, contact=contact, cautions=(), note=None,
-                               actor=actor, now=now).id
+    return _request_mobile_team(session, contact, (), None, actor, now).id
 
 
 def _check_directory_entries(session: Session, entries: Sequence[str]) -> None:

@@ -22,7 +22,7 @@ from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, NotFound
 from panah.dispatch.queries import incident_resource, unit_resource
 from panah.intake.queries import contact_resource, line_resource
-from panah.security.access import audit
+from panah.security.access import audit, deny
 from panah.security.audit import AuditAction
 from panah.security.policy import Actor, Decision, Resource, decide
 from panah.security.roles import Permission
@@ -95,8 +95,8 @@ def record_denial(factory: sessionmaker[Session], actor: Actor, permission: Perm
     """A refused attempt goes on the audit chain in its own committed transaction, so it
     stays on record although the request fails."""
     with unit_of_work(factory) as session:
-        audit(session, actor, AuditAction.denied, kind, subject_id, now=now,
-              reason=f"{permission.value}:{decision.why}")
+        deny(session, actor=actor, permission=permission, decision=decision,
+             subject_type=kind, subject_id=subject_id, now=now)
 
 
 def _refusal(actor: Actor, resource: Resource, decision: Decision, case_id: int) -> Forbidden:

@@ -87,11 +87,19 @@ Uow = Annotated[Work, Depends(get_work, scope="function")]
 T = TypeVar("T")
 
 
-def get_routing(request: Request, uow: Uow) -> RoutingContext:
+def get_routing(request: Request) -> RoutingContext:
     """The routing inputs (boundaries, coverage, lines), kept by the process and rebuilt
-    when new boundaries are imported or a line changes (see ``ContextCache``)."""
+    when new boundaries are imported or a line changes (see ``ContextCache``).
+
+    Checked in a short transaction of its own (at most once a second), never in the
+    request's: a dependency that began the request's transaction before an access
+    dependency ran would hold SQLite's write lock while that one waits for it."""
     cache: ContextCache = request.app.state.intake_context
-    return cache.get(uow.session)
+    fresh = cache.current()
+    if fresh is not None:
+        return fresh
+    with unit_of_work(request.app.state.session_factory) as session:
+        return cache.get(session)
 
 
 Routing = Annotated[RoutingContext, Depends(get_routing)]

@@ -40,23 +40,28 @@ def wants_html(request: Request) -> bool:
 
 
 async def on_panah_error(request: Request, error: PanahError) -> Response:
+    return error_response(request, error)
+
+
+def error_response(request: Request, error: PanahError) -> Response:
+    """The answer for ``error``: a sign-in redirect, an error page, or JSON."""
     status = status_for(error)
     if isinstance(error, NotAuthenticated) and wants_html(request):
         target = quote(str(request.url.path))
         return RedirectResponse(f"/login?next={target}", status_code=303)
     if wants_html(request):
         templates = request.app.state.templates
-        return templates.TemplateResponse(
+        return templates.TemplateResponse(  # type: ignore[no-any-return]
             request, "error.html", {"error": error, "status": status}, status_code=status
         )
     return JSONResponse(error.as_dict(), status_code=status)
 
 
-def kept_error(error: PanahError) -> JSONResponse:
-    """The JSON answer for ``error`` when the request's work is committed all the same (a
-    field update kept as history although it did not apply): a route returns it instead
-    of raising, so its unit of work commits."""
-    return JSONResponse(error.as_dict(), status_code=status_for(error))
+def kept_error(request: Request, error: PanahError) -> Response:
+    """The answer for ``error`` when the request's work is committed all the same (a field
+    update kept as history although it did not apply, a refusal kept on the audit chain):
+    a route returns it instead of raising, so its unit of work commits."""
+    return error_response(request, error)
 
 
 async def on_validation_error(request: Request, error: RequestValidationError) -> Response:

@@ -332,3 +332,22 @@ def test_an_incident_is_closed_only_when_no_unit_is_on_it(
     again = desk.post(f"/api/incidents/{false_alarm['id']}/assignments",
                       json={"unit_id": unit_id(app, "MZN-02")})
     assert again.status_code == 409
+
+
+def test_following_another_centres_unit_on_the_field_page_is_refused_and_kept_on_record(
+    app: FastAPI, people: People,
+) -> None:
+    """The refusal's 403 is answered and its audit row stays, although the page's unit of
+    work answers an error (both the HTML page and a script asking for JSON)."""
+    from panah.security.audit_orm import AuditEvent
+
+    sari = unit_id(app, "MZN-06")  # another centre's unit
+    crew = people("field_crew")
+    page = crew.get(f"/field?unit={sari}", headers={"Accept": "text/html"})
+    assert page.status_code == 403 and "این خودرو از آنِ شما نیست" in page.text
+    assert crew.get(f"/field?unit={sari}").json()["details"]["unit_id"] == sari
+    with unit_of_work(app.state.session_factory) as session:
+        denied = session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "denied", AuditEvent.subject_type == "unit",
+            AuditEvent.subject_id == str(sari))).all()
+    assert [e.reason for e in denied] == ["crew_updates:out_of_scope"] * 2

@@ -21,9 +21,9 @@ from fastapi.testclient import TestClient
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from panah.intake.model import RiskLevel
+from panah.intake.queue.loads import queue_loads
 from panah.intake.routing.model import LineConfig
 from panah.intake.schemas import ContactSummary
-from panah.web.routes.line_pages import queue_loads
 from tests.api.conftest import HTML, People
 
 

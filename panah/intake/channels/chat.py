@@ -1,4 +1,5 @@
-"""Live text chat between a web visitor (who may be unable to speak) and a counsellor.
+"""Live text chat between a web visitor (who may be unable to speak) and a counsellor, and
+the public help page's other use case: a report that someone is in danger.
 
 Messages are stored (encrypted) before they are pushed; the hub only pushes what the
 database already holds, so a reconnecting page replays its history from the store.
@@ -28,9 +29,17 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from panah.core.errors import InvalidInput, NotAuthenticated, NotFound
-from panah.intake.model import Channel, ContactState
+from panah.core.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from panah.geo.gazetteer import find_place
+from panah.intake.model import Channel, ContactState, LocationFix, LocationSource, RiskLevel
 from panah.intake.orm import ChatMessage, Contact, OutboundSms
+from panah.intake.queries import contact_resource
+from panah.intake.routing.context import RoutingContext
+from panah.intake.routing.location import fix_from_place
+from panah.intake.schemas import HelpChatCreate, HelpChatCreated, ReportCreate, ReportReceived
+from panah.intake.service import NewContact, open_contact
+from panah.security.policy import Actor, decide
+from panah.security.roles import Permission
 
 log = logging.getLogger("panah.intake")
 MAX_TEXT = 2000
@@ -109,6 +118,76 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     if contact is None:
         raise NotFound(f"There is no contact {contact_id}.", f"تماسی با شمارهٔ {contact_id} نیست.")
     return contact
+
+
+def start_chat(session: Session, *, chat: HelpChatCreate, context: RoutingContext,
+               now: datetime) -> HelpChatCreated:
+    """A visitor starts a chat from the help page, optionally with the browser's location:
+    a web-chat contact, routed and queued, its first message, and the token (for the
+    visitor's page only; the contact keeps its hash) that opens the chat's socket."""
+    token, hashed = new_visitor_token()
+    new = NewContact(Channel.web_chat, None, None,
+                     fixes=_browser_fix(chat.lat, chat.lon, chat.accuracy_m, now),
+                     risk=RiskLevel.immediate if chat.in_danger else RiskLevel.medium,
+                     language=chat.language, wants_woman=chat.wants_woman)
+    contact = open_contact(session, new=new, context=context, now=now)
+    contact.visitor_token_hash = hashed
+    post(session, contact=contact, sender="caller", text=chat.message, now=now)
+    return HelpChatCreated(contact_id=contact.id, token=token, queue=contact.queue)
+
+
+def report_danger(session: Session, *, report: ReportCreate, context: RoutingContext,
+                  now: datetime) -> ReportReceived:
+    """A third party reports someone in danger: what, where (map point or place name),
+    when. A web-report contact, routed by the point or the named place, and queued."""
+    fixes = _browser_fix(report.lat, report.lon, None, now)
+    if report.place:
+        named, _ = fix_from_place(report.place, find_place)
+        fixes += [named] if named else []
+    summary = report.what + (f"\n— {report.when}" if report.when else "") + (
+        f"\n— {report.place}" if report.place else "")
+    contact = open_contact(session, new=NewContact(Channel.web_report, None, None,
+                                                   fixes=fixes, summary=summary),
+                           context=context, now=now)
+    return ReportReceived(contact_id=contact.id, queue=contact.queue)
+
+
+def _browser_fix(lat: float | None, lon: float | None, accuracy: float | None,
+                 now: datetime) -> list[LocationFix]:
+    if lat is None or lon is None:
+        return []
+    return [LocationFix(LocationSource.browser, lat, lon, accuracy, now)]
+
+
+def visitor_history(session: Session, *, contact_id: int, token: str) -> list[dict[str, Any]]:
+    """The conversation so far, for the visitor's page; refused without the chat's token."""
+    check_visitor(session, contact_id, token)
+    return history(session, contact_id)
+
+
+def counsellor_history(session: Session, *, actor: Actor,
+                       contact_id: int) -> list[dict[str, Any]]:
+    """The conversation so far, for a counsellor's socket: refused unless the policy lets
+    the actor answer this contact (the same rule as reading it)."""
+    resource = contact_resource(session, contact_id)
+    if resource is None or not decide(actor, Permission.answer_contacts, resource):
+        raise Forbidden("not yours", "از آنِ شما نیست")
+    return history(session, contact_id)
+
+
+def visitor_says(session: Session, *, contact_id: int, token: str, text: str,
+                 now: datetime) -> dict[str, Any]:
+    """A message from the visitor (their token checked again), as pushed to the pages."""
+    contact = check_visitor(session, contact_id, token)
+    return frame(post(session, contact=contact, sender="caller", text=text, now=now))
+
+
+def counsellor_says(session: Session, *, contact_id: int, author_id: int | None, text: str,
+                    now: datetime) -> dict[str, Any]:
+    """A counsellor's message to the visitor (or texter), as pushed to the pages."""
+    contact = get_contact(session, contact_id)
+    return frame(post(session, contact=contact, sender="counsellor", text=text, now=now,
+                      author_id=author_id))
 
 
 class Socket(Protocol):

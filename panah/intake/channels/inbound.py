@@ -15,6 +15,7 @@ from panah.intake.channels import chat
 from panah.intake.model import Channel, ContactState, LocationFix, LocationSource
 from panah.intake.orm import Contact
 from panah.intake.routing.aml import parse_aml
+from panah.intake.routing.context import RoutingContext
 from panah.intake.routing.phones import to_e164
 from panah.intake.service import (
     NewContact,
@@ -34,7 +35,7 @@ def is_aml(text: str) -> bool:
 
 
 def process_events(session: Session, items: Sequence[tuple[str, dict[str, Any]]],
-                   now: datetime, context: object) -> list[int | None]:
+                   now: datetime, context: RoutingContext) -> list[int | None]:
     """Every inbound event of a batch, in arrival order; one contact id (or None) each.
 
     Runs of offered calls are opened together (one look-up, one flush, one audit append);
@@ -58,7 +59,7 @@ def process_events(session: Session, items: Sequence[tuple[str, dict[str, Any]]]
 
 
 def _offer_calls(session: Session, payloads: Sequence[dict[str, Any]], now: datetime,
-                 context: object) -> list[int | None]:
+                 context: RoutingContext) -> list[int | None]:
     if not payloads:
         return []
     call_ids = list({p["call_id"] for p in payloads})
@@ -115,7 +116,7 @@ def _network_fix(point: dict[str, Any], now: datetime) -> LocationFix:
 
 
 def process_sms(session: Session, payload: dict[str, Any], now: datetime,
-                context: object) -> int | None:
+                context: RoutingContext) -> int | None:
     sender = to_e164(payload["sender"])
     text: str = payload["text"]
     if is_aml(text):

@@ -20,7 +20,9 @@ def recover(factory: sessionmaker[Session], *, clock: Clock) -> int:
     """Process what is pending, each event in its own transaction; how many it redid."""
     with unit_of_work(factory) as session:
         pending = events.pending_event_ids(session)
-        context = routing_context(session) if pending else None
+        if not pending:
+            return 0
+        context = routing_context(session)
     for event_id in pending:
         try:
             events.reprocess(factory, event_id, now=clock.now(),

@@ -1,5 +1,6 @@
 """The directory's look-ups: agencies and services for a place, nearest first (ranked by
-``model.rank``), and the place a request names. Reads only: nothing here commits."""
+``model.rank``), the place a request names, and the lists the API answers with. Reads
+only: nothing here commits."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput
-from panah.geo.orm import County
+from panah.geo.orm import County, Province
 from panah.geo.text import match_key
 from panah.triage.directory.model import (
     MAX_LIMIT,
@@ -19,6 +20,7 @@ from panah.triage.directory.model import (
     place_tier,
     rank,
 )
+from panah.triage.directory.schemas import AgencyPublic, ResourcePublic
 from panah.triage.orm import Agency, Resource
 from panah.triage.taxonomy import check_categories
 
@@ -47,6 +49,39 @@ def place_of(session: Session, *, county: str | None, province_code: str | None)
             f"{found.name_fa} در استان {found.province_code} است، نه {province_code}: یکی را"
             " بنویسید یا هر دو را هماهنگ.", field="county")
     return Place(found.key, found.province_code)
+
+
+def requested_place(session: Session, *, county: str | None,
+                    province_code: str | None) -> Place:
+    """The place a directory request names (:func:`place_of`), its province checked to
+    exist first."""
+    if province_code is not None and session.get(Province, province_code) is None:
+        raise InvalidInput(
+            f"There is no province {province_code}; use a code IR-00 … IR-30.",
+            f"استانی با کد {province_code} نیست؛ کدی از IR-00 تا IR-30 بنویسید.",
+            field="province")
+    return place_of(session, county=county, province_code=province_code)
+
+
+def agencies_public(session: Session, *, county: str | None, province_code: str | None,
+                    domain: str | None) -> list[AgencyPublic]:
+    """Partner agencies for the place a request names, as :func:`agencies_for` orders
+    them."""
+    place = requested_place(session, county=county, province_code=province_code)
+    rows = agencies_for(session, county_key=place.county_key,
+                        province_code=place.province_code, domain=domain)
+    return [AgencyPublic.of(row) for row in rows]
+
+
+def resources_public(session: Session, *, text: str | None, county: str | None,
+                     province_code: str | None, need: str | None, language: str,
+                     limit: int) -> list[ResourcePublic]:
+    """Services for the place a request names, as :func:`search_resources` finds them."""
+    place = requested_place(session, county=county, province_code=province_code)
+    rows = search_resources(session, text=text, county_key=place.county_key,
+                            province_code=place.province_code, need=need,
+                            language=language, limit=limit)
+    return [ResourcePublic.of(row) for row in rows]
 
 
 def _county(session: Session, text: str) -> County | None:

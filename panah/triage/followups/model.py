@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from panah.intake.model import RiskLevel
 
@@ -29,6 +30,27 @@ LETHALITY = "lethality_screen"
 CHILD_SAFETY = "child_safety_check"
 
 HOUR = timedelta(hours=1)
+
+
+class FollowUpResult(StrEnum):
+    """How a follow-up call went."""
+
+    reached = "reached"  # spoke with the person; the note says how they are
+    no_answer = "no_answer"
+    wrong_number = "wrong_number"
+    declined = "declined"  # reached, but they did not want to talk
+
+    @property
+    def label_fa(self) -> str:
+        return _LABELS_FA[self]
+
+
+_LABELS_FA = {
+    FollowUpResult.reached: "با فرد صحبت شد",
+    FollowUpResult.no_answer: "پاسخ نداد",
+    FollowUpResult.wrong_number: "شماره اشتباه بود",
+    FollowUpResult.declined: "نخواست صحبت کند",
+}
 
 
 @dataclass(frozen=True, slots=True)

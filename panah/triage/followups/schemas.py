@@ -1,4 +1,4 @@
-"""API shapes of follow-up calls."""
+"""API shapes of follow-up calls, and the stored row as the pure rules see it."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from panah.core.clock import as_utc
-from panah.triage.followups.model import overdue
-from panah.triage.followups.service import FollowUpResult, task_of
+from panah.triage.followups.model import FollowUpResult, FollowUpTask, overdue
 from panah.triage.orm import FollowUp
+
+
+def task_of(row: FollowUp) -> FollowUpTask:
+    """The stored row as the pure rules see it (times as aware UTC)."""
+    return FollowUpTask(
+        id=str(row.id), due_at=as_utc(row.due_at),
+        done_at=as_utc(row.done_at) if row.done_at else None,
+        escalated_at=as_utc(row.escalated_at) if row.escalated_at else None)
 
 
 class FollowUpPublic(BaseModel):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Update, or_, select, update
@@ -25,39 +24,11 @@ from panah.security.access import audit
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import Entry, append_many
 from panah.security.policy import Actor
-from panah.triage.followups.model import FollowUpTask, escalation_due, plan
+from panah.triage.followups.model import FollowUpResult, escalation_due, plan
+from panah.triage.followups.schemas import FollowUpPublic, task_of
 from panah.triage.orm import FollowUp
 
 NOTE_MAX = 1000
-
-
-class FollowUpResult(StrEnum):
-    """How a follow-up call went."""
-
-    reached = "reached"  # spoke with the person; the note says how they are
-    no_answer = "no_answer"
-    wrong_number = "wrong_number"
-    declined = "declined"  # reached, but they did not want to talk
-
-    @property
-    def label_fa(self) -> str:
-        return _LABELS_FA[self]
-
-
-_LABELS_FA = {
-    FollowUpResult.reached: "با فرد صحبت شد",
-    FollowUpResult.no_answer: "پاسخ نداد",
-    FollowUpResult.wrong_number: "شماره اشتباه بود",
-    FollowUpResult.declined: "نخواست صحبت کند",
-}
-
-
-def task_of(row: FollowUp) -> FollowUpTask:
-    """The stored row as the pure rules see it (times as aware UTC)."""
-    return FollowUpTask(
-        id=str(row.id), due_at=as_utc(row.due_at),
-        done_at=as_utc(row.done_at) if row.done_at else None,
-        escalated_at=as_utc(row.escalated_at) if row.escalated_at else None)
 
 
 def schedule_follow_ups(session: Session, *, contact: Contact,
@@ -134,6 +105,14 @@ def complete_follow_up(session: Session, *, follow_up_id: int, result: FollowUpR
     audit(session, actor, AuditAction.update, "follow_up", follow_up_id, now=now,
           reason=f"done: {result.value}")
     return row
+
+
+def follow_up_done(session: Session, *, follow_up_id: int, result: FollowUpResult,
+                   note: str | None, actor: Actor, now: datetime) -> FollowUpPublic:
+    """:func:`complete_follow_up`, answered as the API shows a follow-up."""
+    row = complete_follow_up(session, follow_up_id=follow_up_id, result=result, note=note,
+                             actor=actor, now=now)
+    return FollowUpPublic.of(row, now=now)
 
 
 def escalate_overdue(session: Session, *, now: datetime) -> int:

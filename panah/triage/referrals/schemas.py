@@ -3,19 +3,27 @@
 The 123 side sees a referral whole (``ReferralPublic``); a partner sees only what its work
 needs (``PartnerReferralPublic``: the EIDO incident document, which names nobody); a
 hand-over in (``HandoverIn``) becomes a contact and is answered by ``HandoverReceipt``.
+The builders at the end turn stored rows into these shapes.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.orm import Session
 
+from panah.core.clock import as_utc
 from panah.intake.model import RiskLevel
+from panah.intake.orm import Contact
 from panah.intake.schemas import PointIn
+from panah.triage.referrals.export import export_document
 from panah.triage.referrals.model import ConsentStatus, HandoverKind, ReferralState
 from panah.triage.taxonomy import Category
+
+if TYPE_CHECKING:  # the read side builds records and answers with these shapes
+    from panah.triage.referrals.queries import ReferralRecord
 
 AgencyCode = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.-]+$",
                                   description="The agency's code in the directory, "
@@ -156,3 +164,52 @@ class HandoverStatusPublic(BaseModel):
     risk: RiskLevel
     answered: bool
     closed: bool
+
+
+# --- builders -------------------------------------------------------------------------------
+
+def _at(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment is not None else None
+
+
+def referral_public(record: ReferralRecord, now: datetime) -> ReferralPublic:
+    r, agency = record.referral, record.agency
+    state = ReferralState(r.state)
+    return ReferralPublic(
+        id=r.id, contact_id=r.contact_id, agency_code=agency.code,
+        agency_name_fa=agency.name_fa, agency_name_en=agency.name_en,
+        province_code=record.province_code, state=state, state_fa=state.label_fa,
+        urgency=RiskLevel(r.urgency), kind=HandoverKind(r.kind), category=r.category,
+        consent=ConsentStatus(r.consent), override_used=r.override_reason is not None,
+        requested_at=as_utc(r.requested_at), ack_due_at=as_utc(r.ack_due_at),
+        received_at=_at(r.received_at), decided_at=_at(r.decided_at),
+        completed_at=_at(r.completed_at), escalated_at=_at(r.escalated_at),
+        overdue=record.overdue(now), partner_reference=r.partner_reference,
+        partner_note=r.partner_note, version=r.version)
+
+
+def partner_referral_public(session: Session, record: ReferralRecord,
+                            base_url: str) -> PartnerReferralPublic:
+    """The partner's view, with the EIDO incident built (and validated) from the rows."""
+    referral = record.referral
+    return PartnerReferralPublic(
+        id=referral.id, agency_code=record.agency.code,
+        state=ReferralState(referral.state), urgency=RiskLevel(referral.urgency),
+        kind=HandoverKind(referral.kind), requested_at=as_utc(referral.requested_at),
+        ack_due_at=as_utc(referral.ack_due_at), version=referral.version,
+        partner_reference=referral.partner_reference,
+        eido=export_document(session, referral, "eido", base_url=base_url))
+
+
+def handover_receipt(contact: Contact, created: bool) -> HandoverReceipt:
+    return HandoverReceipt(
+        contact_id=contact.id, created=created, queue=contact.queue,
+        province_code=contact.province_code, state=contact.state,
+        status_url=f"/api/partner/handovers/{contact.id}")
+
+
+def handover_status_public(contact: Contact, reference: str) -> HandoverStatusPublic:
+    return HandoverStatusPublic(
+        contact_id=contact.id, reference=reference, state=contact.state,
+        queue=contact.queue, risk=RiskLevel(contact.risk),
+        answered=contact.answered_at is not None, closed=contact.closed_at is not None)

@@ -10,29 +10,29 @@ The rules themselves are pure, in :mod:`panah.triage.referrals.model`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
-from panah.core.errors import Conflict, InvalidInput, NotFound
+from panah.core.errors import Conflict, InvalidInput
 from panah.geo.orm import Province
 from panah.intake.model import Channel, LocationFix, LocationSource, RiskLevel
 from panah.intake.orm import Contact
+from panah.intake.routing.context import RoutingContext
 from panah.intake.routing.phones import to_e164
 from panah.intake.service import NewContact, find_contact, open_contact
 from panah.security.access import audit
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import Entry, append_many
-from panah.security.policy import Actor, Resource, decide
-from panah.security.roles import Permission
+from panah.security.policy import Actor
 from panah.triage.orm import Agency, ContactCategory, Referral
+from panah.triage.referrals.export import Format, export_document
 from panah.triage.referrals.model import (
-    AWAITING_DECISION,
     ConsentStatus,
     HandoverKind,
     ReferralState,
@@ -42,30 +42,27 @@ from panah.triage.referrals.model import (
     check_move,
     escalation_due,
 )
-from panah.triage.referrals.schemas import HandoverIn
+from panah.triage.referrals.queries import (
+    AWAITING,
+    agencies_of,
+    get_referral,
+    record_of,
+    referrals_for_agency,
+    to_utc,
+)
+from panah.triage.referrals.schemas import (
+    HandoverIn,
+    HandoverReceipt,
+    PartnerReferralPublic,
+    ReferralPublic,
+    handover_receipt,
+    partner_referral_public,
+    referral_public,
+)
+from panah.triage.service import categories_of, contact_of
 from panah.triage.taxonomy import check_categories
 
 S = ReferralState
-OPEN_STATES = frozenset({S.requested, S.received, S.accepted, S.in_progress})
-_AWAITING = [s.value for s in AWAITING_DECISION]
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralRecord:
-    """A referral with what a list shows beside it: its agency and its contact's province."""
-
-    referral: Referral
-    agency: Agency
-    province_code: str | None
-
-    def overdue(self, now: datetime) -> bool:
-        return (self.referral.state in _AWAITING
-                and _utc(now) >= as_utc(self.referral.ack_due_at))
-
-
-def _utc(now: datetime) -> datetime:
-    # SQLite stores times without their zone: every stored time must be UTC.
-    return now.astimezone(UTC)
 
 
 # --- the 123 side ---------------------------------------------------------------------------
@@ -93,7 +90,7 @@ def request_referral(
     Without consent only under the immediate-danger override (``check_consent``): the
     written reason is stored encrypted on the row, and the audit log says only that the
     override was used (a reason may name the person)."""
-    now = _utc(now)
+    now = to_utc(now)
     agency = directory_agency(session, agency_code)
     if category is not None:
         check_categories([category])
@@ -115,16 +112,58 @@ def request_referral(
     return referral
 
 
-def get_referral(session: Session, *, referral_id: int,
-                 agency_ids: Collection[int] | None = None) -> Referral:
-    """The referral; a partner (``agency_ids``) finds only those addressed to its agencies,
-    and the same 404 for any other, so it learns nothing of another agency's work."""
-    referral = session.get(Referral, referral_id)
-    if referral is None or (agency_ids is not None and referral.agency_id not in agency_ids):
-        raise NotFound(f"There is no referral {referral_id} for you.",
-                       f"ارجاعی با شمارهٔ {referral_id} برای شما نیست.",
-                       referral_id=referral_id)
-    return referral
+def refer_contact(
+    session: Session, *, contact_id: int, agency_code: str, urgency: RiskLevel | None,
+    consent: ConsentStatus, override_reason: str | None, kind: HandoverKind,
+    category: str | None, actor: Actor | None, now: datetime,
+) -> ReferralPublic:
+    """Refer the contact (NotFound if it is gone) at ``urgency``, by default its risk now."""
+    contact = contact_of(session, contact_id)
+    referral = request_referral(
+        session, contact=contact, agency_code=agency_code,
+        urgency=urgency or RiskLevel(contact.risk), consent=consent,
+        override_reason=override_reason, kind=kind, category=category, actor=actor, now=now)
+    return referral_public(record_of(session, referral), now)
+
+
+def refer_from_triage(
+    session: Session, *, contact_id: int, agency_code: str, consent: str,
+    override_reason: str | None, warm_transfer: bool, actor: Actor | None, now: datetime,
+) -> Referral:
+    """The triage panel's referral: at the contact's risk now, about its first category,
+    with the consent the form gives (refused, saying so, if it gives none)."""
+    contact = contact_of(session, contact_id)
+    categories = categories_of(session, contact.id)
+    return request_referral(
+        session, contact=contact, agency_code=agency_code, urgency=RiskLevel(contact.risk),
+        consent=_consent(consent), override_reason=override_reason,
+        kind=HandoverKind.warm_transfer if warm_transfer else HandoverKind.handover,
+        category=categories[0].value if categories else None, actor=actor, now=now)
+
+
+def _consent(value: str) -> ConsentStatus:
+    if value not in {c.value for c in ConsentStatus}:
+        raise InvalidInput("Say whether the caller agreed to the referral.",
+                           "بگویید تماس‌گیرنده با ارجاع موافق بود یا نه.", field="consent")
+    return ConsentStatus(value)
+
+
+def export_referral(session: Session, *, referral_id: int, fmt: Format, base_url: str,
+                    actor: Actor | None, now: datetime) -> dict[str, Any]:
+    """A hand-over document of the referral (EIDO or FHIR), validated; the export is
+    audited."""
+    referral = get_referral(session, referral_id=referral_id)
+    built = export_document(session, referral, fmt, base_url=base_url)
+    audit(session, actor, AuditAction.export, "referral", referral_id, now=now, reason=fmt)
+    return built
+
+
+def cancel_referral(session: Session, *, referral_id: int, actor: Actor | None,
+                    now: datetime) -> ReferralPublic:
+    """Withdraw a referral the partner has not accepted yet (a Conflict after that)."""
+    referral = move_referral(session, referral_id=referral_id, target=S.cancelled,
+                             actor=actor, now=now)
+    return referral_public(record_of(session, referral), now)
 
 
 def _stamps(referral: Referral, target: ReferralState, now: datetime) -> dict[str, object]:
@@ -146,7 +185,7 @@ def move_referral(
     """Move a referral along its lifecycle: the partner's answers (received … completed),
     or the 123 side's cancel. ``expected_version``: the version the mover saw (default:
     the one read now). Impossible moves and lost races are a Conflict with the reason."""
-    now = _utc(now)
+    now = to_utc(now)
     referral = get_referral(session, referral_id=referral_id, agency_ids=agency_ids)
     current = S(referral.state)
     check_move(current, target)
@@ -190,10 +229,10 @@ def _view(referral: Referral, agency_code: str) -> ReferralView:
 def escalate_overdue(session: Session, *, now: datetime) -> int:
     """Alert the shift supervisor to referrals still waiting for the partner's decision at
     their deadline: ``escalated_at`` set and an audit entry; once each. How many now."""
-    now = _utc(now)
+    now = to_utc(now)
     due = session.execute(
         select(Referral, Agency.code).join(Agency, Agency.id == Referral.agency_id)
-        .where(Referral.state.in_(_AWAITING), Referral.escalated_at.is_(None),
+        .where(Referral.state.in_(AWAITING), Referral.escalated_at.is_(None),
                Referral.ack_due_at <= now)
         .order_by(Referral.ack_due_at, Referral.id)).all()
     entries = []
@@ -214,64 +253,55 @@ def escalate_overdue(session: Session, *, now: datetime) -> int:
     return len(entries)
 
 
-# --- reads ----------------------------------------------------------------------------------
+# --- the partner's side -------------------------------------------------------------------
 
-def _records(session: Session, *conditions: object, order: Sequence[object],
-             limit: int | None = None) -> list[ReferralRecord]:
-    query = (select(Referral, Agency, Contact.province_code)
-             .join(Agency, Agency.id == Referral.agency_id)
-             .join(Contact, Contact.id == Referral.contact_id)
-             .where(*conditions).order_by(*order).limit(limit))  # type: ignore[arg-type]
-    return [ReferralRecord(r, a, p) for r, a, p in session.execute(query)]
+def _agency_ids(session: Session, actor: Actor) -> list[int]:
+    return [a.id for a in agencies_of(session, actor)]
 
 
-def record_of(session: Session, referral: Referral) -> ReferralRecord:
-    contact = session.get_one(Contact, referral.contact_id)
-    return ReferralRecord(referral, session.get_one(Agency, referral.agency_id),
-                          contact.province_code)
+def partner_referrals(session: Session, *, actor: Actor, base_url: str,
+                      now: datetime) -> list[PartnerReferralPublic]:
+    """Open referrals addressed to the actor's agencies, the earliest deadline first; the
+    partner's read of each goes on the audit chain."""
+    records = referrals_for_agency(session, agency_ids=_agency_ids(session, actor))
+    append_many(session, now=now, entries=[
+        Entry(actor, AuditAction.read, "referral", str(record.referral.id), "partner")
+        for record in records])
+    return [partner_referral_public(session, record, base_url) for record in records]
 
 
-def list_referrals(
-    session: Session, *, province_code: str | None, states: Collection[ReferralState] = (),
-    now: datetime, limit: int = 100,
-) -> list[ReferralRecord]:
-    """The supervisor's view: escalated first, then overdue, then the newest; of one
-    province's contacts (``None``: every province)."""
-    now = _utc(now)
-    awaiting = Referral.state.in_(_AWAITING)
-    rank = case((and_(awaiting, Referral.escalated_at.is_not(None)), 0),
-                (and_(awaiting, Referral.ack_due_at <= now), 1), else_=2)
-    conditions = []
-    if province_code is not None:
-        conditions.append(Contact.province_code == province_code)
-    if states:
-        conditions.append(Referral.state.in_([s.value for s in states]))
-    return _records(session, *conditions, limit=limit,
-                    order=(rank, Referral.requested_at.desc(), Referral.id.desc()))
+def partner_referral(session: Session, *, referral_id: int, actor: Actor, base_url: str,
+                     now: datetime) -> PartnerReferralPublic:
+    """One referral addressed to the actor's agencies (NotFound for any other); audited."""
+    referral = get_referral(session, referral_id=referral_id,
+                            agency_ids=_agency_ids(session, actor))
+    audit(session, actor, AuditAction.read, "referral", referral_id, now=now, reason="partner")
+    return partner_referral_public(session, record_of(session, referral), base_url)
 
 
-def referrals_for_agency(
-    session: Session, *, agency_ids: Collection[int],
-    states: Collection[ReferralState] = OPEN_STATES,
-) -> list[ReferralRecord]:
-    """Referrals addressed to these agencies, the earliest deadline first."""
-    if not agency_ids:
-        return []
-    return _records(session, Referral.agency_id.in_(list(agency_ids)),
-                    Referral.state.in_([s.value for s in states]),
-                    order=(Referral.ack_due_at, Referral.id))
-
-
-def agencies_of(session: Session, actor: Actor) -> list[Agency]:
-    """The active directory agencies whose machine account ``actor`` is, within the reach
-    of the key it came with (its province, or the nation)."""
-    rows = session.scalars(select(Agency).where(Agency.user_id == actor.user_id,
-                                                Agency.active.is_(True)).order_by(Agency.code))
-    return [a for a in rows
-            if decide(actor, Permission.partner_api, Resource("agency", a.province_code))]
+def partner_answer(
+    session: Session, *, referral_id: int, target: ReferralState, reference: str | None,
+    note: str | None, version: int | None, actor: Actor, base_url: str, now: datetime,
+) -> PartnerReferralPublic:
+    """A partner's acknowledgement or answer to a referral addressed to its agencies."""
+    referral = move_referral(
+        session, referral_id=referral_id, target=target, partner_reference=reference,
+        note=note, expected_version=version, agency_ids=_agency_ids(session, actor),
+        actor=actor, now=now)
+    return partner_referral_public(session, record_of(session, referral), base_url)
 
 
 # --- hand-overs from partners ---------------------------------------------------------------
+
+def partner_handover(session: Session, *, payload: HandoverIn, context: RoutingContext,
+                     actor: Actor, now: datetime) -> HandoverReceipt:
+    """A partner hands a case over: from the agency it names (or its only one), as a
+    contact routed like any other; the receipt says whether it is new."""
+    agency = handing_agency(session, actor=actor, agency_code=payload.agency_code)
+    contact, created = handover_in(session, agency=agency, payload=payload, context=context,
+                                   actor=actor, now=now)
+    return handover_receipt(contact, created)
+
 
 def handing_agency(session: Session, *, actor: Actor, agency_code: str | None) -> Agency:
     """Which of the actor's agencies hands a case over: the one named, or the only one."""
@@ -319,12 +349,12 @@ def _check_province(session: Session, code: str | None) -> None:
 
 
 def handover_in(
-    session: Session, *, agency: Agency, payload: HandoverIn, context: object,
+    session: Session, *, agency: Agency, payload: HandoverIn, context: RoutingContext,
     actor: Actor | None, now: datetime,
 ) -> tuple[Contact, bool]:
     """A partner's hand-over as a contact of the partner channel, routed like any other;
     the same partner reference again is the same contact (``created`` False)."""
-    now = _utc(now)
+    now = to_utc(now)
     _check_province(session, payload.province_code)
     external_id = f"{agency.code}:{payload.reference}"
     found = find_contact(session, Channel.partner, external_id)
@@ -345,16 +375,3 @@ def handover_in(
     if payload.category is not None:
         session.add(ContactCategory(contact_id=contact.id, code=payload.category.value, seq=0))
     return contact, True
-
-
-def handed_over_by(session: Session, *, contact_id: int,
-                   agencies: Sequence[Agency]) -> tuple[Contact, str]:
-    """A contact one of ``agencies`` handed over, with the partner's reference; else 404."""
-    contact = session.get(Contact, contact_id)
-    if contact is not None and contact.channel == Channel.partner.value:
-        for agency in agencies:
-            prefix = f"{agency.code}:"
-            if (contact.external_id or "").startswith(prefix):
-                return contact, (contact.external_id or "").removeprefix(prefix)
-    raise NotFound(f"You handed over no contact {contact_id}.",
-                   f"شما تماسی با شمارهٔ {contact_id} نسپرده‌اید.", contact_id=contact_id)

@@ -17,15 +17,11 @@ import segno
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from panah.config import SecondFactor, Settings
-from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotAuthenticated, PanahError
-from panah.security import totp
-from panah.security.audit import AuditAction
-from panah.security.audit_orm import append
-from panah.security.orm import User
+from panah.security import account
+from panah.security.account import AccountSecondFactor, Enrolment, SecondFactorPrompt
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.security.sessions import (
@@ -33,17 +29,11 @@ from panah.security.sessions import (
     Attempt,
     Outcome,
     SignIn,
-    check_code,
-    code_error,
-    end_session,
-    enrolment_secret,
     normalise_username,
-    resolve_challenge,
-    sign_in_with_code,
     sign_in_with_password,
 )
 from panah.security.throttle import LIMITS, AccountLocked, TooManyAttempts
-from panah.web.deps import SESSION_COOKIE, Uow, get_clock, get_settings, require
+from panah.web.deps import SESSION_COOKIE, Uow, get_settings, require
 from panah.web.i18n import (
     LANG_COOKIE,
     LANGUAGES,
@@ -196,6 +186,7 @@ def login_form(request: Request, next: Annotated[str | None, Query()] = None) ->
 @router.post("/login", response_class=HTMLResponse, dependencies=PUBLIC)
 def login(
     request: Request,
+    uow: Uow,
     username: Annotated[str, Form(max_length=80)],
     password: Annotated[str, Form(max_length=200)],
     next: Annotated[str | None, Form()] = None,
@@ -206,15 +197,14 @@ def login(
     attempt = Attempt(
         username=normalise_username(username),
         address=_client_address(request),
-        now=get_clock(request).now(),
+        now=uow.now,
     )
     # Committed before the answer leaves: the session, the challenge or the failure.
-    with unit_of_work(request.app.state.session_factory) as session:
-        result = sign_in_with_password(
-            session, attempt=attempt, password=password, next_path=next_path,
-            second_factor_required=settings.second_factor is SecondFactor.required,
-            hours=settings.session_hours,
-        )
+    result = sign_in_with_password(
+        uow.session, attempt=attempt, password=password, next_path=next_path,
+        second_factor_required=settings.second_factor is SecondFactor.required,
+        hours=settings.session_hours,
+    )
     if result.outcome is Outcome.signed_in:
         return _signed_in(request, result)
     if result.outcome is Outcome.second_factor and result.token is not None:
@@ -233,17 +223,17 @@ def qr_svg(uri: str) -> Markup:
     return Markup(svg)  # noqa: S704 - segno's own output: paths only, no text from the user
 
 
-def enrolment_context(user: User, secret: str) -> dict[str, object]:
-    uri = totp.provisioning_uri(secret, username=user.username)
-    return {"secret": secret, "secret_groups": totp.grouped(secret), "uri": uri, "qr": qr_svg(uri)}
+def enrolment_context(enrolment: Enrolment) -> dict[str, object]:
+    return {"secret": enrolment.secret, "secret_groups": enrolment.secret_groups,
+            "uri": enrolment.uri, "qr": qr_svg(enrolment.uri)}
 
 
 def _second_factor_page(
-    request: Request, session: Session, *, user: User, error: PanahError | None = None
+    request: Request, prompt: SecondFactorPrompt, *, error: PanahError | None = None
 ) -> Response:
     context: dict[str, object] = {"error": error, "action": SECOND_FACTOR_PATH}
-    if user.totp_enabled_at is None:
-        context |= {"mode": "enrol", **enrolment_context(user, enrolment_secret(user))}
+    if prompt.enrolment is not None:
+        context |= {"mode": "enrol", **enrolment_context(prompt.enrolment)}
     else:
         context["mode"] = "code"
     status = 200 if error is None else 422 if isinstance(error, InvalidInput) else 401
@@ -257,37 +247,33 @@ def _challenge_ended(request: Request, error: NotAuthenticated) -> Response:
 
 
 @router.get(SECOND_FACTOR_PATH, response_class=HTMLResponse, dependencies=PUBLIC)
-def second_factor_form(request: Request) -> Response:
+def second_factor_form(request: Request, uow: Uow) -> Response:
     """Set up an authenticator app (first time), or type its code."""
     token = request.cookies.get(CHALLENGE_COOKIE, "")
     try:
-        with unit_of_work(request.app.state.session_factory) as session:
-            _, user = resolve_challenge(session, token=token, now=get_clock(request).now())
-            return _second_factor_page(request, session, user=user)
+        prompt = account.second_factor_prompt(uow.session, token=token, now=uow.now)
     except NotAuthenticated as error:
         return _challenge_ended(request, error)
+    return _second_factor_page(request, prompt)
 
 
 @router.post(SECOND_FACTOR_PATH, response_class=HTMLResponse, dependencies=PUBLIC)
-def second_factor(request: Request, code: CodeField) -> Response:
+def second_factor(request: Request, uow: Uow, code: CodeField) -> Response:
     """Check the code; a right one that was not used before starts the session."""
     settings = get_settings(request)
     token = request.cookies.get(CHALLENGE_COOKIE, "")
-    now = get_clock(request).now()
     try:
-        with unit_of_work(request.app.state.session_factory) as session:
-            result = sign_in_with_code(
-                session, challenge_token=token, code=latin_digits(code),
-                address=_client_address(request), now=now, hours=settings.session_hours,
-            )
+        answer = account.answer_code(
+            uow.session, challenge_token=token, code=latin_digits(code),
+            address=_client_address(request), now=uow.now, hours=settings.session_hours,
+        )
     except NotAuthenticated as error:
         return _challenge_ended(request, error)
+    result = answer.sign_in
     if result.outcome is Outcome.signed_in:
         return _signed_in(request, result)
-    if result.outcome is Outcome.refused:
-        with unit_of_work(request.app.state.session_factory) as session:
-            _, user = resolve_challenge(session, token=token, now=now)
-            return _second_factor_page(request, session, user=user, error=result.error)
+    if answer.prompt is not None:  # refused: the code again, saying why
+        return _second_factor_page(request, answer.prompt, error=result.error)
     response = _refusal_page(request, result, next_path="/", username="")
     _drop_challenge_cookie(response, settings)
     return response
@@ -302,16 +288,12 @@ def logout(
     actor: Annotated[
         Actor, Depends(require(Permission.authenticated, stale_form=LOGOUT_STALE))
     ],
+    uow: Uow,
 ) -> Response:
     """End the server-side session (``require`` has checked the form's CSRF token)."""
     token = request.cookies.get(SESSION_COOKIE)
     if token and getattr(request.state, "api_key", None) is None:
-        with unit_of_work(request.app.state.session_factory) as session:
-            end_session(session, token=token)
-            append(
-                session, now=get_clock(request).now(), actor=actor, action=AuditAction.logout,
-                subject_type="user", subject_id=str(actor.user_id),
-            )
+        account.sign_out(uow.session, actor=actor, token=token, now=uow.now)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax",
@@ -329,11 +311,12 @@ Authenticated = Annotated[Actor, Depends(require(Permission.authenticated))]
 
 
 def _account_page(
-    request: Request, user: User, *, error: PanahError | None = None
+    request: Request, factor: AccountSecondFactor, *, error: PanahError | None = None
 ) -> Response:
-    context: dict[str, object] = {"user": user, "error": error, "action": ACCOUNT_PATH}
-    if user.totp_enabled_at is None:
-        context |= enrolment_context(user, enrolment_secret(user))
+    # "user": the template asks it since when the app is on (``totp_enabled_at``).
+    context: dict[str, object] = {"user": factor, "error": error, "action": ACCOUNT_PATH}
+    if factor.enrolment is not None:
+        context |= enrolment_context(factor.enrolment)
     status = 200 if error is None else 422 if isinstance(error, InvalidInput) else 401
     return _render(request, "account/second_factor.html", context, status)
 
@@ -341,7 +324,7 @@ def _account_page(
 @router.get(ACCOUNT_PATH, response_class=HTMLResponse)
 def account_second_factor(request: Request, actor: Authenticated, uow: Uow) -> Response:
     """Whether this account has an authenticator app, and how to set one up."""
-    return _account_page(request, uow.session.get_one(User, actor.user_id))
+    return _account_page(request, account.account_second_factor(uow.session, actor=actor))
 
 
 @router.post(ACCOUNT_PATH, response_class=HTMLResponse)
@@ -349,17 +332,11 @@ def enrol_second_factor(
     request: Request, actor: Authenticated, uow: Uow, code: CodeField
 ) -> Response:
     """Confirm a new authenticator app with its first code."""
-    user = uow.session.get_one(User, actor.user_id)
-    now = get_clock(request).now()
-    if user.totp_enabled_at is not None:
-        return RedirectResponse(ACCOUNT_PATH, status_code=303)
-    result = check_code(uow.session, user=user, code=latin_digits(code), now=now)
-    if not result.accepted:
-        return _account_page(request, user, error=code_error(result))
-    append(
-        uow.session, now=now, actor=actor, action=AuditAction.second_factor_enrolled,
-        subject_type="user", subject_id=str(user.id),
+    answer = account.enrol_second_factor(
+        uow.session, actor=actor, code=latin_digits(code), now=uow.now
     )
+    if answer.account is not None:  # refused: the page again, saying why
+        return _account_page(request, answer.account, error=answer.error)
     return RedirectResponse(ACCOUNT_PATH, status_code=303)
 
 

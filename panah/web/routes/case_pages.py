@@ -1,6 +1,6 @@
 """Case-file pages: the list and a new-case form, the file, "who saw this", break-glass reviews.
 
-Thin: each page calls the same services and access dependencies as the JSON API.
+Thin: each page calls the same domain functions and access dependencies as the JSON API.
 """
 
 from __future__ import annotations
@@ -11,18 +11,15 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from panah.cases import service
+from panah.cases import queries, service
 from panah.cases.model import CaseCategory
-from panah.cases.orm import Case
 from panah.cases.schemas import CaseCreate
-from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput, NotFound
 from panah.security import access
 from panah.security.policy import Actor, is_allowed
 from panah.security.roles import Permission
 from panah.web.access import EditCase, ReviewCase, ViewCase
-from panah.web.deps import get_clock, require
-from panah.web.routes.cases import public
+from panah.web.deps import Uow, require
 
 router = APIRouter(tags=["case pages"], include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -34,27 +31,25 @@ def _page(request: Request, template: str, context: dict[str, Any], status: int 
     )
 
 
-def _list_context(request: Request, actor: Actor) -> dict[str, Any]:
-    with unit_of_work(request.app.state.session_factory) as session:
-        cases = service.visible_cases(session, access.with_grants(session, actor))
-        rows = [{"id": c.id, "reference": c.reference, "category": c.category,
-                 "restricted": c.restricted_category is not None, "status": c.status,
-                 "opened_at": c.opened_at} for c in cases]
-    return {"cases": rows, "categories": list(CaseCategory),
+def _list_context(uow: Uow, actor: Actor) -> dict[str, Any]:
+    return {"cases": queries.case_list(uow.session, actor=actor),
+            "categories": list(CaseCategory),
             "can_create": is_allowed(actor, Permission.create_case)}
 
 
 @router.get("/cases", response_class=HTMLResponse)
 def cases_page(
-    request: Request, actor: Annotated[Actor, Depends(require(Permission.view_case))]
+    request: Request, uow: Uow,
+    actor: Annotated[Actor, Depends(require(Permission.view_case))],
 ) -> Response:
     """Your cases, and a form to open a new one."""
-    return _page(request, "cases/list.html", _list_context(request, actor))
+    return _page(request, "cases/list.html", _list_context(uow, actor))
 
 
 @router.post("/cases", response_class=HTMLResponse)
 def create_case_form(
     request: Request,
+    uow: Uow,
     actor: Annotated[Actor, Depends(require(Permission.create_case))],
     client_name: Annotated[str, Form(max_length=120)] = "",
     category: Annotated[str, Form(max_length=40)] = "",
@@ -67,14 +62,13 @@ def create_case_form(
         data = CaseCreate(client_name=client_name, category=category,  # type: ignore[arg-type]
                           phone=phone or None, national_code=national_code or None,
                           first_note=first_note or None)
-        with unit_of_work(request.app.state.session_factory) as session:
-            case_id = service.open_case(session, actor=actor, data=data,
-                                        now=get_clock(request).now()).id
+        with uow.session.begin_nested():  # a refusal leaves nothing saved
+            case_id = service.create_case(uow.session, actor=actor, data=data, now=uow.now).id
     except (ValidationError, InvalidInput) as problem:
         error = problem if isinstance(problem, InvalidInput) else InvalidInput(
             "Write the client's name and choose a category.",
             "نام مددجو را بنویسید و دستهٔ پرونده را برگزینید.")
-        context = _list_context(request, actor) | {"error": error, "form": {
+        context = _list_context(uow, actor) | {"error": error, "form": {
             "client_name": client_name, "category": category, "phone": phone,
             "national_code": national_code, "first_note": first_note}}
         return _page(request, "cases/list.html", context, status=422)
@@ -82,13 +76,11 @@ def create_case_form(
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, grant: ViewCase) -> Response:
+def case_page(request: Request, uow: Uow, grant: ViewCase) -> Response:
     """The case file. Opening it is recorded in "who saw this"."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        case = session.get(Case, grant.case_id)
-        if case is None:
-            raise NotFound("The case is gone.", "پرونده دیگر نیست.")
-        file = public(session, case, grant.why)
+    file = queries.case_file(uow.session, case_id=grant.case_id, why=grant.why)
+    if file is None:
+        raise NotFound("The case is gone.", "پرونده دیگر نیست.")
     return _page(request, "cases/detail.html", {
         "case": file, "can_edit": is_allowed(grant.actor, Permission.edit_case),
         "can_review": is_allowed(grant.actor, Permission.review_access)})
@@ -96,65 +88,51 @@ def case_page(request: Request, grant: ViewCase) -> Response:
 
 @router.post("/cases/{case_id}/notes", response_class=HTMLResponse)
 def add_note_form(
-    request: Request, grant: EditCase, text: Annotated[str, Form(max_length=5000)] = ""
+    uow: Uow, grant: EditCase, text: Annotated[str, Form(max_length=5000)] = ""
 ) -> Response:
     """Add a note from the case page."""
     if not text.strip():
         raise InvalidInput("Write the note before saving it.", "پیش از ذخیره، یادداشت را بنویسید.")
-    with unit_of_work(request.app.state.session_factory) as session:
-        service.add_note(session, actor=grant.actor, case_id=grant.case_id, text=text.strip(),
-                         now=get_clock(request).now())
+    service.write_note(uow.session, actor=grant.actor, case_id=grant.case_id, text=text.strip(),
+                       now=uow.now)
     return RedirectResponse(f"/cases/{grant.case_id}#notes", status_code=303)
 
 
 @router.post("/cases/{case_id}/break-glass", response_class=HTMLResponse)
 def break_glass_form(
-    request: Request, case_id: Id,
+    uow: Uow, case_id: Id,
     actor: Annotated[Actor, Depends(require(Permission.break_glass))],
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Open the case by break-glass with the stated reason, then show it."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFound(f"There is no case {case_id}.", f"پرونده‌ای با شمارهٔ {case_id} نیست.")
-        access.open_break_glass(session, actor=access.with_grants(session, actor),
-                                case_id=case_id, resource=service.case_resource(case),
-                                reason=reason, now=get_clock(request).now())
+    service.break_glass(uow.session, actor=actor, case_id=case_id, reason=reason, now=uow.now)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
 @router.get("/cases/{case_id}/access-log", response_class=HTMLResponse)
-def access_log_page(request: Request, grant: ReviewCase) -> Response:
+def access_log_page(request: Request, uow: Uow, grant: ReviewCase) -> Response:
     """Who saw this case, and when, and why."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        case = session.get(Case, grant.case_id)
-        reference = case.reference if case else str(grant.case_id)
-        entries = access.access_log(session, "case", grant.case_id)
+    log = queries.case_access_log(uow.session, case_id=grant.case_id)
     return _page(request, "cases/access_log.html",
-                 {"case_id": grant.case_id, "reference": reference, "entries": entries})
+                 {"case_id": grant.case_id, "reference": log.reference, "entries": log.entries})
 
 
 @router.get("/security/break-glass", response_class=HTMLResponse)
 def break_glass_page(
-    request: Request, actor: Annotated[Actor, Depends(require(Permission.review_access))]
+    request: Request, uow: Uow,
+    actor: Annotated[Actor, Depends(require(Permission.review_access))],
 ) -> Response:
     """Break-glass openings to review in your area."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        rows = [{"id": bg.id, "case_id": bg.case_id, "username": user.username,
-                 "full_name": user.full_name, "reason": bg.reason, "opened_at": bg.opened_at,
-                 "reviewed_at": bg.reviewed_at}
-                for bg, user in access.break_glass_report(session, actor)]
-    return _page(request, "security/break_glass.html", {"rows": rows})
+    return _page(request, "security/break_glass.html",
+                 {"rows": queries.break_glass_reviews(uow.session, actor=actor)})
 
 
 @router.post("/security/break-glass/{break_glass_id}/review", response_class=HTMLResponse)
 def review_form(
-    request: Request, break_glass_id: Id,
+    uow: Uow, break_glass_id: Id,
     actor: Annotated[Actor, Depends(require(Permission.review_access))],
 ) -> Response:
     """Mark one break-glass opening reviewed."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        access.review_break_glass(session, actor=actor, break_glass_id=break_glass_id,
-                                  now=get_clock(request).now())
+    access.review_break_glass(uow.session, actor=actor, break_glass_id=break_glass_id,
+                              now=uow.now)
     return RedirectResponse("/security/break-glass", status_code=303)

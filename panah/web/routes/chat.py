@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, WebSocket
+from fastapi import APIRouter, BackgroundTasks, Depends, Path, Request, WebSocket
 from pydantic import BaseModel, ConfigDict, Field
 
-from panah.core.db import unit_of_work
-from panah.core.errors import PanahError
 from panah.intake.channels import chat
-from panah.intake.queries import contact_resource
-from panah.security.policy import Actor, decide
+from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.web.access import contact_access
-from panah.web.deps import get_clock
+from panah.web.deps import Uow
 from panah.web.routes.help import open_socket
 from panah.web.ws import ws_require
 
@@ -37,28 +33,20 @@ class MessagePublic(BaseModel):
 
 
 @router.get("/api/contacts/{contact_id}/messages", response_model=list[MessagePublic])
-def messages(request: Request, contact_id: ContactAccess) -> list[dict[str, Any]]:
+def messages(contact_id: ContactAccess, uow: Uow) -> list[dict[str, Any]]:
     """The conversation so far, oldest first."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        return chat.history(session, contact_id)
+    return chat.history(uow.session, contact_id)
 
 
 @router.post("/api/contacts/{contact_id}/messages", response_model=MessagePublic,
              status_code=201)
-async def send_message(request: Request, contact_id: ContactAccess,
-                       body: MessageCreate) -> dict[str, Any]:
+def send_message(request: Request, contact_id: ContactAccess, body: MessageCreate, uow: Uow,
+                 background: BackgroundTasks) -> dict[str, Any]:
     """Write to the visitor; stored first, then pushed to both sides' open pages."""
     actor = request.state.actor
-
-    def store() -> dict[str, Any]:
-        with unit_of_work(request.app.state.session_factory) as session:
-            contact = chat.get_contact(session, contact_id)
-            return chat.frame(chat.post(session, contact=contact, sender="counsellor",
-                                        text=body.text, now=get_clock(request).now(),
-                                        author_id=actor.user_id if actor else None))
-
-    data = await asyncio.to_thread(store)
-    await request.app.state.chat_hub.publish(contact_id, data)
+    data = chat.counsellor_says(uow.session, contact_id=contact_id, text=body.text,
+                                author_id=actor.user_id if actor else None, now=uow.now)
+    background.add_task(request.app.state.chat_hub.publish, contact_id, data)
     return data
 
 
@@ -68,15 +56,9 @@ async def counsellor_socket(
     actor: Annotated[Actor, Depends(ws_require(Permission.answer_contacts))],
 ) -> None:
     """The counsellor's live side of the chat (session cookie)."""
-    factory = websocket.app.state.session_factory
-
-    def load() -> list[dict[str, Any]]:
-        with unit_of_work(factory) as session:
-            resource = contact_resource(session, contact_id)
-            if resource is None or not decide(actor, Permission.answer_contacts, resource):
-                raise PanahError("not yours", "از آنِ شما نیست")
-            return chat.history(session, contact_id)
-
-    await open_socket(websocket, contact_id, load, sender="counsellor",
-                      author_id=actor.user_id, check=lambda s: chat.get_contact(s, contact_id),
-                      clock=websocket.app.state.clock)
+    await open_socket(
+        websocket, contact_id,
+        lambda work: chat.counsellor_history(work.session, actor=actor, contact_id=contact_id),
+        say=lambda work, text: chat.counsellor_says(work.session, contact_id=contact_id,
+                                                    author_id=actor.user_id, text=text,
+                                                    now=work.now))

@@ -12,22 +12,20 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
-from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, InvalidInput
-from panah.geo.orm import Province
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import ROLE_SCOPE, Permission, Scope
 from panah.triage.directory import queries as directory
-from panah.triage.directory.model import AgencyDomain
+from panah.triage.directory.model import MAX_LIMIT, AgencyDomain
 from panah.triage.directory.schemas import AgencyPublic, ResourcePublic
+from panah.triage.followups import queries as follow_up_lists
 from panah.triage.followups import service as follow_ups
 from panah.triage.followups.schemas import FollowUpDone, FollowUpPublic
 from panah.triage.taxonomy import Category
 from panah.web.access import follow_up_access, record_denial
-from panah.web.deps import get_clock, require
+from panah.web.deps import Uow, get_clock, require
 
 router = APIRouter(prefix="/api", tags=["directory and follow-ups"])
 Staff = Annotated[Actor, Depends(require(Permission.view_organisation))]
@@ -40,45 +38,30 @@ CountyText = Annotated[str | None, Query(min_length=1, max_length=80,
                                                      "(چالوس, Chalus)")]
 
 
-def _place(session: Session, county: str | None, province: str | None) -> directory.Place:
-    if province is not None and session.get(Province, province) is None:
-        raise InvalidInput(f"There is no province {province}; use a code IR-00 … IR-30.",
-                           f"استانی با کد {province} نیست؛ کدی از IR-00 تا IR-30 بنویسید.",
-                           field="province")
-    return directory.place_of(session, county=county, province_code=province)
-
-
 @router.get("/directory/agencies", response_model=list[AgencyPublic])
-def list_agencies(request: Request, actor: Staff, county: CountyText = None,
+def list_agencies(uow: Uow, actor: Staff, county: CountyText = None,
                   province: ProvinceCode = None,
                   domain: AgencyDomain | None = None) -> list[AgencyPublic]:
     """Partner agencies to refer to: the county's own first, then province-wide, then
     national (the 1480 line). Without a county, all the province's agencies."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        place = _place(session, county, province)
-        rows = directory.agencies_for(session, county_key=place.county_key,
-                                      province_code=place.province_code,
-                                      domain=domain.value if domain else None)
-        return [AgencyPublic.of(row) for row in rows]
+    return directory.agencies_public(uow.session, county=county, province_code=province,
+                                     domain=domain.value if domain else None)
 
 
 @router.get("/directory/resources", response_model=list[ResourcePublic])
 def search_resources(
-    request: Request, actor: Staff,
+    uow: Uow, actor: Staff,
     q: Annotated[str | None, Query(max_length=200, description="Words, Persian or English")]
     = None,
     county: CountyText = None, province: ProvinceCode = None, need: Category | None = None,
     lang: Annotated[str, Query(pattern="^(fa|en)$")] = "fa",
-    limit: Annotated[int, Query(ge=1, le=directory.MAX_LIMIT)] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
 ) -> list[ResourcePublic]:
     """Services to tell a caller of, nearest first: the county's, then the province's, then
     national lines. Spelling variants (ي/ی, ك/ک, ZWNJ) and small typos are forgiven."""
-    with unit_of_work(request.app.state.session_factory) as session:
-        place = _place(session, county, province)
-        rows = directory.search_resources(
-            session, text=q, county_key=place.county_key, province_code=place.province_code,
-            need=need.value if need else None, language=lang, limit=limit)
-        return [ResourcePublic.of(row) for row in rows]
+    return directory.resources_public(
+        uow.session, text=q, county=county, province_code=province,
+        need=need.value if need else None, language=lang, limit=limit)
 
 
 def _province_filter(request: Request, actor: Actor, province: str | None) -> str | None:
@@ -110,7 +93,7 @@ def _utc(moment: datetime) -> datetime:
 
 @router.get("/follow-ups", response_model=list[FollowUpPublic])
 def list_follow_ups(
-    request: Request, actor: Answer, province: ProvinceCode = None,
+    request: Request, uow: Uow, actor: Answer, province: ProvinceCode = None,
     due_before: Annotated[datetime | None, Query(description="Only those due before this "
                                                              "time (ISO 8601; UTC if no "
                                                              "offset)")] = None,
@@ -118,24 +101,18 @@ def list_follow_ups(
 ) -> list[FollowUpPublic]:
     """Follow-up calls to make, overdue first (then by due time); escalated ones carry
     ``escalated_at``. Your province's, and those of contacts placed in none."""
-    now = get_clock(request).now()
     chosen = _province_filter(request, actor, province)
     before = _utc(due_before) if due_before else None
-    with unit_of_work(request.app.state.session_factory) as session:
-        rows = follow_ups.list_follow_ups(session, province_code=chosen, due_before=before,
-                                          include_done=include_done,
-                                          with_unplaced=province is None)
-        return [FollowUpPublic.of(row, now=now) for row in rows]
+    return follow_up_lists.follow_ups(uow.session, province_code=chosen, due_before=before,
+                                      include_done=include_done,
+                                      with_unplaced=province is None, now=uow.now)
 
 
 @router.post("/follow-ups/{follow_up_id}/done", response_model=FollowUpPublic)
-def follow_up_done(request: Request, body: FollowUpDone, actor: Answer,
+def follow_up_done(uow: Uow, body: FollowUpDone, actor: Answer,
                    follow_up_id: FollowUpId) -> FollowUpPublic:
     """Record the follow-up call and how it went. Once only: if it is already done (a
     colleague was quicker), 409."""
-    now = get_clock(request).now()
-    with unit_of_work(request.app.state.session_factory) as session:
-        row = follow_ups.complete_follow_up(session, follow_up_id=follow_up_id,
-                                            result=body.result, note=body.note, actor=actor,
-                                            now=now)
-        return FollowUpPublic.of(row, now=now)
+    return follow_ups.follow_up_done(uow.session, follow_up_id=follow_up_id,
+                                     result=body.result, note=body.note, actor=actor,
+                                     now=uow.now)
