@@ -3,7 +3,7 @@
 
 Messages are stored before anything is sent on: pages hear them over a websocket (or by
 polling), units over MQTT and radio users through the radio gateway, both after commit
-from the ``relayed_at`` outbox mark (:func:`relay_pending`, run by the line's ticker).
+from the ``relayed_at`` outbox mark (:func:`relay_pending`, run by the timers: ``scheduled.py``).
 A resend with the same ``client_id`` returns the first message and adds nothing.
 """
 

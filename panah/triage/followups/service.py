@@ -3,7 +3,7 @@ the counsellors of its province, completed once, and escalated once when overdue
 
 The rules are :mod:`panah.triage.followups.model` (pure); this module stores what they decide.
 Completion and escalation are conditional UPDATEs (``… WHERE done_at IS NULL``) with a
-row-count check, so two counsellors completing the same call, or two tickers escalating
+row-count check, so two counsellors completing the same call, or two server processes escalating
 it, change it once. Every change is audited. Nothing here commits.
 """
 
