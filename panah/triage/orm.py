@@ -3,7 +3,8 @@ agencies, the directory of agencies and services, follow-up calls and dispatch r
 
 Answers to risk screens and every free text are encrypted (they are health and safety
 information about a named caller). Deadlines are due times in rows (a referral's
-``ack_due_at``, a follow-up's ``due_at``), run by the timers (each sub-domain's ``scheduled.py``), never in memory.
+``ack_due_at``, a follow-up's ``due_at``), run by the timers (each sub-domain's
+``scheduled.py``), never in memory.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ taken it, escalate a late one, and turn a partner's hand-over into a contact.
 Each runs inside the caller's unit of work and never commits; ``now`` is passed in (UTC).
 A move is a conditional UPDATE on (id, version, state), so of two simultaneous answers
 exactly one wins and the other gets a Conflict saying what happened. Escalation is a
-conditional UPDATE on ``escalated_at IS NULL``: it happens once, however many server processes run the timers.
+conditional UPDATE on ``escalated_at IS NULL``: it happens once, however many server
+processes run the timers.
 The rules themselves are pure, in :mod:`panah.triage.referrals.model`.
 """
 
