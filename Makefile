@@ -13,7 +13,7 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/intake/model.py panah/intake/routing/aml.py panah/intake/routing/phones.py \
 	panah/intake/routing/location.py panah/intake/routing/model.py panah/intake/queue/model.py \
 	panah/intake/queue/overflow.py panah/intake/inbound/events.py panah/core/timers.py panah/triage/directory/model.py \
-	panah/intake/queue/loads.py \
+	panah/intake/queue/loads.py panah/intake/limits/model.py \
 	panah/triage/history.py panah/intake/inbound/writer.py panah/intake/routing/lines.py \
 	panah/integrations/fastagi.py panah/integrations/sms.py \
 	panah/triage/taxonomy.py panah/triage/protocols.py panah/triage/protocol_data.py \

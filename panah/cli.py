@@ -44,6 +44,15 @@ def _settings(*, keys: bool = True) -> Settings:
     return settings
 
 
+def server_options(settings: Settings) -> dict[str, object]:
+    """What ``panah serve`` tells uvicorn besides where to listen: forwarded headers are
+    believed only from the proxies in PANAH_FORWARDED_ALLOW_IPS (none by default; uvicorn
+    itself would believe any local address), and no ``Server`` header names the server."""
+    proxies = settings.forwarded_allow_ips
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": list(proxies),
+            "server_header": False, "log_level": "info"}
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (PANAH_HOST).")] = None,
@@ -70,9 +79,10 @@ def serve(
     console.print(f"Panah on http://{bind_host}:{bind_port}  (API: /docs, /openapi.json)")
     if workers > 1:  # each process builds its own app from the same settings (environment)
         uvicorn.run("panah.main:create_app", factory=True, host=bind_host, port=bind_port,
-                    workers=workers, log_level="info")
+                    workers=workers, **server_options(settings))  # type: ignore[arg-type]
         return
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port,
+                **server_options(settings))  # type: ignore[arg-type]
 
 
 @db_app.command("upgrade")

@@ -52,12 +52,27 @@ class Settings(BaseSettings):
     boundaries_path: Path | None = None
     log_level: str = "INFO"
     trusted_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
+    # Proxies whose X-Forwarded-For / -Proto headers are believed (addresses or networks,
+    # comma-separated). None by default: a forged header must not move the sign-in limit.
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Field encryption: "k2:BASE64,k1:BASE64" (current key first) and a separate lookup key.
     encryption_keys: str = Field(default="", repr=False)
     encryption_keys_file: Path | None = None
     hash_key: str = Field(default="", repr=False)
     hash_key_file: Path | None = None
     dev_keys_path: Path = Path("./var/panah-dev-keys.json")
+    # Audit seal keys: "a2:BASE64,a1:BASE64" (current first), HMAC-SHA256 over each row.
+    audit_keys: str = Field(default="", repr=False)
+    audit_keys_file: Path | None = None
+    # Where the timer appends the signed head of the audit chain (JSON lines); unset: no
+    # anchoring on a schedule (`panah audit anchor` still writes one on demand).
+    audit_anchor_file: Path | None = None
+    audit_anchor_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Streets under every map from the deployment's own tile server, as a Leaflet URL
+    # template (https://tiles.example.ir/{z}/{x}/{y}.png); unset: the offline boundary
+    # layer only, and no page calls another server.
+    tile_url: str = ""
+    tile_attribution: str = "© OpenStreetMap contributors"
     timers: bool = True  # run the 123 line's timers (overflow, SMS outbox) inside `panah serve`
     sms_url: str | None = None  # an https:// SMS gateway; unset: texts are logged, not sent
     sms_token: str = Field(default="", repr=False)
@@ -95,7 +110,17 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
 
-    @field_validator("trusted_hosts", mode="before")
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        value = value.strip()
+        if value and not (value.startswith(("https://", "http://"))
+                          and all(part in value for part in ("{z}", "{x}", "{y}"))):
+            raise ValueError("PANAH_TILE_URL must be an http(s) URL template with {z}, {x} "
+                             "and {y}, such as https://tiles.example.ir/{z}/{x}/{y}.png")
+        return value
+
+    @field_validator("trusted_hosts", "forwarded_allow_ips", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
@@ -110,6 +135,8 @@ class Settings(BaseSettings):
             self.encryption_keys = self.encryption_keys_file.read_text(encoding="utf-8").strip()
         if self.hash_key_file is not None:
             self.hash_key = self.hash_key_file.read_text(encoding="utf-8").strip()
+        if self.audit_keys_file is not None:
+            self.audit_keys = self.audit_keys_file.read_text(encoding="utf-8").strip()
         if self.mqtt_url_file is not None:
             self.mqtt_url = self.mqtt_url_file.read_text(encoding="utf-8").strip() or None
         if self.secret_key.lower() in PLACEHOLDER_SECRETS:
@@ -128,6 +155,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "PANAH_ENCRYPTION_KEYS and PANAH_HASH_KEY (or their *_FILE forms) must be set "
                 "in production; make them with `panah keys generate`"
+            )
+        if self.environment is Environment.production and not self.audit_keys:
+            raise ValueError(
+                "PANAH_AUDIT_KEYS (or PANAH_AUDIT_KEYS_FILE) must be set in production: the "
+                "audit chain is sealed with it. Make one with `panah keys generate --id a1` "
+                "and use its entry"
             )
         return self
 

@@ -130,6 +130,10 @@ USERS: tuple[tuple[str, str, Role, str | None, str | None], ...] = (
     ("national_office", "ستاد ملی", Role.national_office, None, None),
     ("analyst", "تحلیلگر آمار", Role.analyst, None, None),
     ("partner_agency", "پلیس ۱۱۰ مازندران", Role.partner_agency, PROVINCE, None),
+    # Partner agencies' staff who sign in to the referral inbox (panah.triage.demo links
+    # them to their agencies): a police 110 desk officer and an EMS 115 dispatcher.
+    ("police_110", "سروان کاوه انتظامی، پلیس ۱۱۰ مازندران", Role.partner_agency, PROVINCE, None),
+    ("ems_115", "مهسا امدادی، اورژانس ۱۱۵ مازندران", Role.partner_agency, PROVINCE, None),
     ("admin", "مدیر سامانه", Role.admin, None, None),
     ("integration", "مرکز تلفن و درگاه پیامک", Role.integration, None, None),
     ("counsellor_gilan", "گیلان کارشناس", Role.counsellor, "IR-01", "GLN-123"),

@@ -9,10 +9,12 @@ import logging
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from panah import __version__
 from panah.config import Settings, get_settings
@@ -26,13 +28,16 @@ from panah.integrations.mqtt import bus_from_settings
 from panah.integrations.radio import radio_from_settings
 from panah.integrations.routing_engine import routing_from_settings
 from panah.integrations.sms import provider_from_settings
+from panah.security.anchors import Schedule, configure_anchoring
 from panah.security.apikeys import KeyHints
 from panah.security.keys import install_keyring
 from panah.web import errors
+from panah.web.headers import SecurityHeaders, docs_router
 from panah.web.i18n import make_templates
 from panah.web.routes import mount_routes
 
 WEB = Path(__file__).resolve().parent / "web"
+SWAGGER_UI = "swagger-ui-5.36.0"
 log = logging.getLogger(__name__)
 
 
@@ -102,18 +107,25 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or get_settings()
     app = FastAPI(
         lifespan=_lifespan,
+        docs_url=None,  # served by panah.web.headers from the vendored Swagger UI
+        redoc_url=None,  # it would load its script from a CDN
         title="Panah — social emergency service",
         version=__version__,
         description="Panah (پناه): the 123 line, mobile crisis teams, crisis centres and "
         "community bases of a national social emergency service.",
     )
     install_keyring(settings)
+    configure_anchoring(Schedule(settings.audit_anchor_file,
+                                 timedelta(minutes=settings.audit_anchor_minutes)))
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock or SystemClock()
     app.state.templates = make_templates(WEB / "templates")
+    app.state.templates.env.globals["tiles"] = (
+        {"url": settings.tile_url, "attribution": settings.tile_attribution}
+        if settings.tile_url else None)
     app.state.sms = provider_from_settings(settings.sms_url, settings.sms_token)
     app.state.chat_hub = ChatHub.empty()
     app.state.channel_hub = ChatHub.empty()  # the same hub, keyed by team channel
@@ -126,6 +138,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.bus = bus_from_settings(settings.mqtt_url, client_id=settings.mqtt_client_id
                                       or f"panah-{socket.gethostname()}-{settings.port}"[:64])
     errors.install(app)
+    # Swagger UI (for /docs) is third-party code kept outside panah/web, whose own code is
+    # checked for database calls line by line; it is served under the vendored assets' path.
+    app.mount(f"/static/vendor/{SWAGGER_UI}",
+              StaticFiles(directory=WEB.parent / "vendor" / SWAGGER_UI), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     mount_routes(app)
+    app.include_router(docs_router)
+    app.add_middleware(SecurityHeaders, settings=settings)
+    if "*" not in settings.trusted_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts)
     return app

@@ -67,10 +67,13 @@ def test_keyring() -> object:
 
 @pytest.fixture(autouse=True)
 def _install_test_keyring(test_keyring: object) -> Iterator[None]:
-    """Every test starts with the test ring installed, whatever an earlier test did to it."""
+    """Every test starts with the test ring installed, whatever an earlier test did to it,
+    and no audit seal keys (create_app installs them from its settings)."""
+    from panah.security.audit_orm import configure_seal_keys
     from panah.security.crypto import configure_keyring
 
     configure_keyring(test_keyring)  # type: ignore[arg-type]
+    configure_seal_keys(None)
     yield
     configure_keyring(test_keyring)  # type: ignore[arg-type]
 

@@ -23,7 +23,7 @@ from panah.cases.schemas import (
     NotePublic,
     TeamMemberPublic,
 )
-from panah.cases.service import case_resource, team_members, visible_cases
+from panah.cases.service import case_facts, team_members, visible_cases
 from panah.security.access import access_log, break_glass_report, users_of, with_grants
 from panah.security.access_orm import AccessGrant
 from panah.security.orm import User
@@ -33,7 +33,7 @@ from panah.security.policy import Actor, Resource
 def case_need_to_know(session: Session, case_id: int) -> Resource | None:
     """The case as the policy sees it for its team: place, team, restricted category."""
     case = session.get(Case, case_id)
-    return case_resource(case) if case is not None else None
+    return case_facts(session, case) if case is not None else None
 
 
 def case_place(session: Session, case_id: int) -> Resource | None:

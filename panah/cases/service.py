@@ -6,7 +6,7 @@ they can see, such as whether the proposed team members work in the case's provi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,8 @@ from panah.cases.schemas import (
 from panah.core.errors import InvalidInput, NotFound
 from panah.geo.orm import County, Province
 from panah.geo.text import to_ascii_digits
+from panah.intake.model import ContactState
+from panah.intake.orm import Contact
 from panah.security.access import (
     audit,
     grant_category,
@@ -88,6 +90,28 @@ def case_resource(case: Case, team: set[int] | None = None) -> Resource:
     )
 
 
+# A contact someone is handling now: taken and not yet closed.
+HANDLING = (ContactState.assigned.value, ContactState.answered.value, ContactState.wrap_up.value)
+
+
+def handling_now(session: Session, case: Case) -> frozenset[int]:
+    """Who is talking to the case's client right now: the counsellors a contact from the
+    client's number is assigned to and not closed (the 123 line and case files hash numbers
+    with the same key)."""
+    hashed = case.client.phone_hash if case.client is not None else None
+    if not hashed:
+        return frozenset()
+    return frozenset(session.scalars(select(Contact.assigned_to).where(
+        Contact.caller_hash == hashed, Contact.state.in_(HANDLING),
+        Contact.assigned_to.is_not(None))))
+
+
+def case_facts(session: Session, case: Case) -> Resource:
+    """The case as the policy sees it, with who is handling its client now (break-glass
+    reaches such a case from another province: see ``policy.decide``)."""
+    return replace(case_resource(case), handled_by=handling_now(session, case))
+
+
 @dataclass(frozen=True, slots=True)
 class CaseDecision:
     """The policy's answer about one case, with the facts it was given."""
@@ -107,7 +131,7 @@ def decide_case_access(session: Session, *, actor: Actor, case_id: int,
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"There is no case {case_id}.", f"پرونده‌ای با شمارهٔ {case_id} نیست.")
-    resource = (case_resource(case) if need_to_know
+    resource = (case_facts(session, case) if need_to_know
                 else Resource("case", province_code=case.province_code))
     glass = has_open_break_glass(session, actor, case_id, now)
     decision = decide(actor, permission, resource, break_glass=glass)
@@ -261,7 +285,7 @@ def break_glass(session: Session, *, actor: Actor, case_id: int, reason: str,
     if case is None:
         raise NotFound(f"There is no case {case_id}.", f"پرونده‌ای با شمارهٔ {case_id} نیست.")
     row = open_break_glass(session, actor=with_grants(session, actor), case_id=case_id,
-                           resource=case_resource(case), reason=reason, now=now)
+                           resource=case_facts(session, case), reason=reason, now=now)
     return BreakGlassPublic(id=row.id, case_id=case_id, username=actor.username,
                             reason=row.reason, opened_at=row.opened_at,
                             expires_at=row.expires_at, reviewed_at=None)

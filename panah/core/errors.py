@@ -46,5 +46,12 @@ class Forbidden(PanahError):
     code = "forbidden"
 
 
+class TooManyRequests(PanahError):
+    """Refused for now, to keep one source from crowding out the others; ``details`` carry
+    ``retry_after_s`` (answered with 429 and Retry-After)."""
+
+    code = "too_many_requests"
+
+
 class OutsideIran(InvalidInput):
     code = "outside_iran"

@@ -8,14 +8,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from panah.centres.orm import Centre
 from panah.core.clock import as_utc
 from panah.dispatch import model
 from panah.dispatch.model import CAUTIONS, STATUS_LABELS, TRANSITIONS, IncidentState, UnitStatus
 from panah.dispatch.orm import (
+    Assignment,
     CrewMember,
     CrewSeat,
     DispatchAlert,
     Incident,
+    IncidentReport,
     Post,
     Unit,
     UnitStatusEvent,
@@ -23,6 +26,7 @@ from panah.dispatch.orm import (
 from panah.dispatch.schemas import (
     AlertPublic,
     BoardPublic,
+    ClosedIncidentPublic,
     CrewAssignmentPublic,
     IncidentPublic,
     RequestPublic,
@@ -31,10 +35,14 @@ from panah.dispatch.schemas import (
     TrailItem,
     UnitPublic,
 )
+from panah.geo.orm import County, Province
 from panah.triage.orm import DispatchRequest
+from panah.triage.taxonomy import TAXONOMY, Category
 
 STALE = timedelta(minutes=15)
 OPEN = (IncidentState.open.value, IncidentState.assigned.value)
+CLOSED = (IncidentState.closed.value, IncidentState.cancelled.value)
+_CATEGORIES = frozenset(c.value for c in Category)
 TRAIL = 8
 TRAIL_WINDOW = timedelta(hours=12)
 
@@ -64,9 +72,26 @@ def seats_public(gaps: list[model.SeatGap]) -> list[SeatPublic]:
                        woman_preferred_but_not=g.woman_preferred_but_not) for g in gaps]
 
 
-def unit_public(session: Session, unit: Unit, post: Post | None, *, now: datetime,
+def station_of(post: Post | None, home: Centre | None, now: datetime) -> model.Station | None:
+    """Where the unit waits today: its post, or its home centre while the post (a Nowruz
+    post outside its dates) is closed."""
+    at_post = model.Station(post.name_fa, post.name_en, post.lat, post.lon) if post else None
+    at_home = model.Station(home.name_fa, home.name_en, home.lat, home.lon, home=True
+                            ) if home else None
+    dates = (post.active_from, post.active_to) if post else (None, None)
+    return model.waiting_station(at_post, dates, at_home, model.service_day(now))
+
+
+def unit_station(session: Session, unit: Unit, now: datetime) -> model.Station | None:
+    post = session.get(Post, unit.post_id) if unit.post_id else None
+    return station_of(post, session.get(Centre, unit.home_centre_id), now)
+
+
+def unit_public(session: Session, unit: Unit, post: model.Station | None, *, now: datetime,
                 with_seats: bool = False, crew: Crew | None = None,
                 trail: list[TrailItem] | None = None) -> UnitPublic:
+    """The unit as the board and the phone show it; ``post`` is where it waits today
+    (:func:`station_of`)."""
     status = UnitStatus(unit.status)
     fix_at = as_utc(unit.position_at) if unit.position_at else None
     fresh = fix_at is not None and now - fix_at <= STALE
@@ -88,49 +113,73 @@ def unit_public(session: Session, unit: Unit, post: Post | None, *, now: datetim
         status_since=as_utc(unit.status_since) if unit.status_since else None,
         province_code=unit.province_code, post=post.name_en if post else None,
         post_fa=post.name_fa if post else None, post_lat=post.lat if post else None,
-        post_lon=post.lon if post else None, lat=lat, lon=lon, position_at=fix_at,
+        post_lon=post.lon if post else None, at_home=bool(post and post.home),
+        lat=lat, lon=lon, position_at=fix_at,
         position_stale=not fresh, incident_id=unit.incident_id,
         check_in_due_at=as_utc(unit.check_in_due_at) if unit.check_in_due_at else None,
         crew=[name for _, name, _, _ in crew], seats=seats, trail=trail or [])
 
 
 def incident_public(session: Session, incident: Incident) -> IncidentPublic:
+    """An incident with what the crew must know before they arrive: the risk, cautions,
+    what it is about, who called, the counsellor's summary and the place in words."""
     codes = [c for c in incident.cautions.split(",") if c]
+    about = [TAXONOMY[Category(c)] for c in incident.categories.split(",") if c in _CATEGORIES]
     units = list(session.scalars(select(Unit.call_sign).where(Unit.incident_id == incident.id)
                                  .order_by(Unit.call_sign)))
+    area_fa, area_en = _area(session, incident)
     return IncidentPublic(
         id=incident.id, province_code=incident.province_code, county_key=incident.county_key,
         priority=incident.priority, state=incident.state, lat=incident.lat, lon=incident.lon,
-        radius_m=incident.radius_m, place=incident.place, cautions=codes,
-        cautions_en=[CAUTIONS[c][0] for c in codes if c in CAUTIONS],
+        radius_m=incident.radius_m, place=incident.place, area_fa=area_fa, area_en=area_en,
+        cautions=codes, cautions_en=[CAUTIONS[c][0] for c in codes if c in CAUTIONS],
         cautions_fa=[CAUTIONS[c][1] for c in codes if c in CAUTIONS], note=incident.note,
+        summary=incident.summary, categories=[c.code.value for c in about],
+        categories_fa=[c.label_fa for c in about], categories_en=[c.label_en for c in about],
+        caller_kind=incident.caller_kind,
         needs_roles=[r for r in incident.needs_roles.split(",") if r],
         prefer_woman=incident.prefer_woman, contact_id=incident.contact_id,
         dispatch_request_id=incident.dispatch_request_id,
-        created_at=as_utc(incident.created_at), units=units)
+        created_at=as_utc(incident.created_at),
+        closed_at=as_utc(incident.closed_at) if incident.closed_at else None, units=units)
+
+
+def _area(session: Session, incident: Incident) -> tuple[str | None, str | None]:
+    """The county and province of the incident's point, in words ("Chalus, Mazandaran")."""
+    province = session.get(Province, incident.province_code)
+    county = session.scalar(select(County).where(County.key == incident.county_key)
+                            ) if incident.county_key else None
+    names = [row for row in (county, province) if row is not None]
+    if not names:
+        return None, None
+    return "، ".join(r.name_fa for r in names), ", ".join(r.name_en for r in names)
 
 
 def board(session: Session, *, province_code: str | None, now: datetime) -> BoardPublic:
     units = session.execute(
-        select(Unit, Post).outerjoin(Post, Post.id == Unit.post_id)
+        select(Unit, Post, Centre).outerjoin(Post, Post.id == Unit.post_id)
+        .outerjoin(Centre, Centre.id == Unit.home_centre_id)
         .where(Unit.retired_at.is_(None), *_in(Unit.province_code, province_code))
         .order_by(Unit.call_sign)).all()
     incidents = session.scalars(
         select(Incident).where(Incident.state.in_(OPEN), *_in(Incident.province_code,
                                                               province_code))
         .order_by(Incident.created_at))
-    by_id = {u.id: u.call_sign for u, _ in units}
+    by_id = {u.id: u.call_sign for u, _, _ in units}
     alerts = [alert_public(a, by_id) for a in open_alerts(session, province_code=province_code)]
     requests = session.scalars(
         select(DispatchRequest).where(DispatchRequest.state == "requested",
                                       *_in(DispatchRequest.province_code, province_code))
         .order_by(DispatchRequest.requested_at))
-    ids = [u.id for u, _ in units]
+    ids = [u.id for u, _, _ in units]
     trails, crews = _trails(session, ids, now), crews_of(session, ids)
+    today, earlier = closed_this_week(session, province_code=province_code, now=now)
     return BoardPublic(
         province_code=province_code, stamp=stamp(session, province_code),
-        units=[unit_public(session, u, p, now=now, crew=crews.get(u.id, []),
-                           trail=trails.get(u.id, [])) for u, p in units],
+        units=[unit_public(session, u, station_of(p, c, now), now=now,
+                           crew=crews.get(u.id, []), trail=trails.get(u.id, []))
+               for u, p, c in units],
+        closed_today=today, closed_earlier=earlier,
         incidents=sorted((incident_public(session, i) for i in incidents),
                          key=lambda i: (model.PRIORITY_ORDER[model.Priority(i.priority)],
                                         i.created_at)),
@@ -139,6 +188,44 @@ def board(session: Session, *, province_code: str | None, now: datetime) -> Boar
                                 cautions=[c for c in r.cautions.split(",") if c],
                                 requested_at=as_utc(r.requested_at),
                                 has_point=r.lat is not None) for r in requests])
+
+
+def closed_this_week(session: Session, *, province_code: str | None, now: datetime,
+                     ) -> tuple[list[ClosedIncidentPublic], list[ClosedIncidentPublic]]:
+    """The incidents closed (or cancelled) today, and earlier this week, newest first."""
+    today, week = model.closed_since(now)
+    rows = list(session.scalars(select(Incident).where(
+        Incident.state.in_(CLOSED), Incident.closed_at >= week,
+        *_in(Incident.province_code, province_code)).order_by(Incident.closed_at.desc())))
+    went = _units_sent(session, [i.id for i in rows])
+    outcomes = _outcomes(session, [i.id for i in rows])
+    listed = [ClosedIncidentPublic(
+        id=i.id, priority=i.priority, state=i.state, place=i.place,
+        categories=[c for c in i.categories.split(",") if c], created_at=as_utc(i.created_at),
+        closed_at=as_utc(i.closed_at or i.created_at), units=went.get(i.id, []),
+        outcome=outcomes.get(i.id)) for i in rows]
+    return ([c for c in listed if c.closed_at >= today],
+            [c for c in listed if c.closed_at < today])
+
+
+def _units_sent(session: Session, incident_ids: list[int]) -> dict[int, list[str]]:
+    """The call signs of every unit sent to each incident, in the order they were sent."""
+    rows = session.execute(select(Assignment.incident_id, Unit.call_sign).join(
+        Unit, Unit.id == Assignment.unit_id).where(Assignment.incident_id.in_(incident_ids))
+        .order_by(Assignment.assigned_at, Assignment.id))
+    sent: dict[int, list[str]] = {}
+    for incident_id, call_sign in rows:
+        if call_sign not in sent.setdefault(incident_id, []):
+            sent[incident_id].append(call_sign)
+    return sent
+
+
+def _outcomes(session: Session, incident_ids: list[int]) -> dict[int, str]:
+    """Each incident's latest visit outcome (a code, e.g. taken_to_shelter)."""
+    rows = session.execute(select(IncidentReport.incident_id, IncidentReport.outcome)
+                           .where(IncidentReport.incident_id.in_(incident_ids))
+                           .order_by(IncidentReport.written_at, IncidentReport.id))
+    return {incident_id: outcome for incident_id, outcome in rows}
 
 
 def _trails(session: Session, unit_ids: list[int], now: datetime,
@@ -218,10 +305,10 @@ def event_public(event: UnitStatusEvent) -> StatusEventPublic:
 
 
 def crew_assignment(session: Session, unit: Unit, *, now: datetime) -> CrewAssignmentPublic:
-    post = session.get(Post, unit.post_id) if unit.post_id else None
     incident = session.get(Incident, unit.incident_id) if unit.incident_id else None
     return CrewAssignmentPublic(
-        unit=unit_public(session, unit, post, now=now, with_seats=True),
+        unit=unit_public(session, unit, unit_station(session, unit, now), now=now,
+                         with_seats=True),
         incident=incident_public(session, incident) if incident else None,
         allowed_next=sorted(s.value for s in TRANSITIONS[UnitStatus(unit.status)]),
         server_now=now, safety_check_minutes=model.SAFETY_CHECK_MINUTES)

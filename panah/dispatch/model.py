@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from panah.core.errors import Conflict, InvalidInput
@@ -30,6 +30,35 @@ class IncidentState(StrEnum):
     assigned = "assigned"  # a unit is on it
     closed = "closed"
     cancelled = "cancelled"
+
+
+class CallerKind(StrEnum):
+    """Who asked for help: the person in danger, someone else for them (a neighbour, a
+    teacher), or an agency that handed the case over (police 110, EMS 115)."""
+
+    person = "person"  # the person in danger themself
+    third_party = "third_party"
+    agency = "agency"
+
+
+def caller_kind_of_channel(channel: str) -> CallerKind:
+    """Who called, as far as the channel tells: a web report is a third party's, a partner's
+    hand-over an agency's; anything else is the person, until the counsellor says otherwise."""
+    if channel == "web_report":
+        return CallerKind.third_party
+    if channel == "partner":
+        return CallerKind.agency
+    return CallerKind.person
+
+
+def parse_caller_kind(value: str) -> CallerKind:
+    try:
+        return CallerKind(value)
+    except ValueError:
+        known = [k.value for k in CallerKind]
+        raise InvalidInput(f"Unknown caller {value!r}; use one of {known}.",
+                           f"تماس‌گیرندهٔ ناشناخته {value!r}؛ یکی از این‌ها را به کار ببرید: "
+                           f"{known}.", field="caller_kind") from None
 
 
 class Priority(StrEnum):
@@ -244,3 +273,43 @@ def check_shift(starts_at: datetime, ends_at: datetime, *,
 def post_open_on(day: date, active_from: date | None, active_to: date | None) -> bool:
     """Permanent posts are always open; a Nowruz post between its dates."""
     return (active_from is None or active_from <= day) and (active_to is None or day <= active_to)
+
+
+# Iran has kept +03:30 all year since 2022: the service's days and weeks run on it.
+TEHRAN = timezone(timedelta(hours=3, minutes=30))
+SATURDAY = 5  # date.weekday(): the Iranian week starts on Saturday
+
+
+def service_day(now: datetime) -> date:
+    """The day in Iran at ``now`` (a post's dates are Iranian days)."""
+    return now.astimezone(TEHRAN).date()
+
+
+def closed_since(now: datetime) -> tuple[datetime, datetime]:
+    """When today began and when this week began (Saturday), in Iran, as UTC moments: the
+    board lists the incidents closed since each."""
+    local = now.astimezone(TEHRAN)
+    today = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    week = today - timedelta(days=(today.weekday() - SATURDAY) % 7)
+    return today.astimezone(UTC), week.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Station:
+    """Where a unit waits for its next call: a post, or its home centre."""
+
+    name_fa: str
+    name_en: str
+    lat: float
+    lon: float
+    home: bool = False  # the home centre, because the unit's post is closed today
+
+
+def waiting_station(post: Station | None, post_dates: tuple[date | None, date | None],
+                    home: Station | None, day: date) -> Station | None:
+    """A unit waits at its post while the post is open (a permanent post always, a Nowruz
+    post between its dates); outside them a Nowruz post is no post, and the unit waits at
+    its home centre."""
+    if post is not None and post_open_on(day, *post_dates):
+        return post
+    return home

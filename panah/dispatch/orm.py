@@ -133,9 +133,15 @@ class Incident(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     radius_m: Mapped[float | None] = mapped_column(Float)
-    place: Mapped[str | None] = mapped_column(String(200))
+    # The place in words (a street, a villa, a beach): personal, so sealed like the note.
+    place: Mapped[str | None] = mapped_column(EncryptedText("incident.place"))
     cautions: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str | None] = mapped_column(EncryptedText("incident.note"))
+    # What the crew must know before they arrive: the counsellor's short summary, what the
+    # contact is about (triage's category codes) and who called (model.CallerKind).
+    summary: Mapped[str | None] = mapped_column(EncryptedText("incident.summary"))
+    categories: Mapped[str] = mapped_column(String(200), default="")
+    caller_kind: Mapped[str | None] = mapped_column(String(20))
     needs_roles: Mapped[str] = mapped_column(String(120), default="")
     prefer_woman: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_kind: Mapped[str | None] = mapped_column(String(20))

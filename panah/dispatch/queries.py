@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from panah.centres.orm import Centre
 from panah.core.errors import NotFound
-from panah.dispatch import board, service, shifts
+from panah.dispatch import board, service, shifts, timeline
 from panah.dispatch import team_channels as channels
 from panah.dispatch.field import REPORT_OUTCOMES
 from panah.dispatch.model import (
@@ -26,7 +26,6 @@ from panah.dispatch.model import (
 from panah.dispatch.orm import (
     CrewMember,
     Incident,
-    Post,
     TeamChannel,
     TeamChannelMember,
     TeamChannelMessage,
@@ -36,6 +35,7 @@ from panah.dispatch.schemas import (
     BoardPublic,
     CrewAssignmentPublic,
     IncidentPublic,
+    IncidentTimelinePublic,
     PostPublic,
     RecommendationPublic,
     ShiftPublic,
@@ -97,6 +97,14 @@ def incident(session: Session, *, incident_id: int) -> IncidentPublic:
     return board.incident_public(session, service.get_incident(session, incident_id))
 
 
+def incident_timeline(session: Session, *, actor: Actor, now: datetime,
+                      incident_id: int) -> IncidentTimelinePublic:
+    """The incident's page, open or closed: what happened in order and its visit reports
+    (their text for those who may read it; see :mod:`panah.dispatch.timeline`)."""
+    return timeline.timeline(session, actor=actor, incident=service.get_incident(
+        session, incident_id), now=now)
+
+
 def recommendations(session: Session, *, incident_id: int, now: datetime,
                     travel: TravelTimes) -> RecommendationPublic:
     """Available units of the incident's province, fastest first, each with why."""
@@ -130,12 +138,14 @@ def crew_assignment(session: Session, *, unit_id: int, now: datetime) -> CrewAss
 
 @dataclass(frozen=True, slots=True)
 class PostMark:
-    """Where a unit starts from, on the map while no position has come from it."""
+    """Where a unit starts from, on the map while no position has come from it: its post,
+    or its home centre while the post is closed (``home``)."""
 
     lat: float
     lon: float
     name_fa: str
     name_en: str
+    home: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +217,8 @@ def _chosen_unit(session: Session, actor: Actor, unit_id: int
 
 def _field_unit(session: Session, unit: Unit, now: datetime) -> FieldUnit:
     assignment = board.crew_assignment(session, unit, now=now)
-    post = session.get(Post, unit.post_id) if unit.post_id else None
-    mark = PostMark(post.lat, post.lon, post.name_fa, post.name_en) if post else None
+    post = board.unit_station(session, unit, now)
+    mark = PostMark(post.lat, post.lon, post.name_fa, post.name_en, post.home) if post else None
     return FieldUnit(unit.id, unit.call_sign, assignment, mark)
 
 

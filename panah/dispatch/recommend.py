@@ -27,6 +27,9 @@ The rules:
   a woman is preferred and on the crew, else its roles ("social worker + psychologist"); the
   place is the post's name when the post's position is used or the unit is within
   :data:`AT_POST_KM` of it, else "on the move". The Persian one has Persian digits and names.
+- A Nowruz post is a post only between its dates (``post_dates``, Iranian days): outside
+  them the unit waits at its home centre, whose position and name take the post's place
+  (reasons ``post_closed`` and ``home_centre:<name>``; "at <centre>" in the explanation).
 
 Stored times without a zone are UTC (SQLite hands them back naive); ``now`` must be aware.
 """
@@ -36,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 
 import numpy as np
@@ -44,6 +47,7 @@ import numpy.typing as npt
 
 from panah.core.clock import as_utc
 from panah.dispatch.model import AVAILABLE as _AVAILABLE_STATUSES
+from panah.dispatch.model import post_open_on, service_day
 from panah.geo.text import to_persian_digits
 from panah.geo.travel import InvalidTravelInput, Point, TravelTimes, check_aware, check_point
 from panah.geo.travel import great_circle_km as _km
@@ -90,6 +94,12 @@ class UnitView:
     crew: tuple[CrewSeat, ...]
     dispatches_recent: int = 0  # assignments in the caller's rotation window (e.g. 12 h)
     last_dispatched_at: datetime | None = None
+    # A temporary (Nowruz) post's first and last day; None: a permanent post.
+    post_dates: tuple[date | None, date | None] | None = None
+    # The home centre: where the unit waits while its post is closed.
+    home_name_fa: str | None = None
+    home_name_en: str | None = None
+    home_position: Point | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,11 @@ class Pick:
     reasons: tuple[str, ...]  # "woman_on_crew", "post:<name_en>", "recent_dispatches:2", ...
     explain_en: str  # "7 min · woman social worker · Chalus post"
     explain_fa: str  # "۷ دقیقه · مددکار اجتماعی زن · پایگاه چالوس"
+
+
+# Why a unit is left out, before any ":detail" (a status, the missing roles).
+EXCLUSION_REASONS = ("taken", "not_available", "crew_lacks", "position_stale", "no_position",
+                     "unreachable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,15 +166,16 @@ def recommend(
     orders: list[int] = []  # of the excluded, to merge the unreachable in input order
     candidates: list[_Candidate] = []
     fresh = (now - stale_after, now + FUTURE_TOLERANCE)  # reported between these: fresh
+    day = service_day(now)
     for order, unit in enumerate(units):
-        screened = _screen(order, unit, needs.roles, fresh, exclude_ids)
+        screened = _screen(order, unit, needs.roles, fresh, exclude_ids, day)
         if isinstance(screened, str):
             excluded.append(Excluded(unit.id, unit.call_sign, screened))
             orders.append(order)
         else:
             candidates.append(screened)
     ranked, unreachable = _ranked(candidates, target, now, travel, needs, limit)
-    picks = tuple(_pick(row[6], row[5], row[0], target, needs) for row in ranked)
+    picks = tuple(_pick(row[6], row[5], row[0], target, needs, day) for row in ranked)
     if unreachable:
         merged = sorted([*zip(orders, excluded, strict=True), *unreachable], key=itemgetter(0))
         excluded = [e for _, e in merged]
@@ -167,7 +183,7 @@ def recommend(
 
 
 def _screen(order: int, unit: UnitView, roles: frozenset[str], fresh: tuple[datetime, datetime],
-            exclude_ids: frozenset[int]) -> _Candidate | str:
+            exclude_ids: frozenset[int], day: date) -> _Candidate | str:
     """The unit as a candidate with the position to use, or why it is left out."""
     if unit.id in exclude_ids:
         return "taken"
@@ -186,11 +202,20 @@ def _screen(order: int, unit: UnitView, roles: frozenset[str], fresh: tuple[date
             reported = reported.replace(tzinfo=UTC)
         if fresh[0] <= reported <= fresh[1]:
             return order, unit, position, None
-    post = unit.post_position
+    post, _, _, home = _station(unit, day)
     if unit.status == "available_at_post" and post is not None and _is_coordinate(post):
-        note = "position_stale_used_post" if position is not None else "no_position_used_post"
+        used = "home" if home else "post"
+        note = f"position_stale_used_{used}" if position is not None else f"no_position_used_{used}"
         return order, unit, post, note
     return "position_stale" if position is not None else "no_position"
+
+
+def _station(unit: UnitView, day: date) -> tuple[Point | None, str | None, str | None, bool]:
+    """Where the unit waits on ``day``: (position, Persian name, English name, at home).
+    Its post, unless the post is a Nowruz post outside its dates: then its home centre."""
+    if unit.post_dates is None or post_open_on(day, *unit.post_dates):
+        return unit.post_position, unit.post_name_fa, unit.post_name_en, False
+    return unit.home_position, unit.home_name_fa, unit.home_name_en, True
 
 
 def _is_coordinate(point: Point | None) -> bool:
@@ -249,14 +274,20 @@ def _penalties(candidates: list[_Candidate], needs: Needs) -> npt.NDArray[np.flo
 
 
 def _pick(candidate: _Candidate, minutes: float, score: float, target: Point,
-          needs: Needs) -> Pick:
+          needs: Needs, day: date) -> Pick:
     _, unit, origin, note = candidate
     shown = max(1, math.ceil(minutes - 1e-9))  # float noise (7.000000001) is still 7 minutes
     crew_en, crew_fa = _crew_highlight(unit.crew, needs)
-    place_en, place_fa, at_post = _place(unit, origin, at_post=note is not None)
+    station = _station(unit, day)
+    place_en, place_fa, at_post = _place(station, origin, at_post=note is not None)
     reasons = [note] if note else []
-    reasons.append(f"post:{unit.post_name_en or unit.post_name_fa or ''}" if at_post
-                   else "on_the_move")
+    if station[3]:
+        reasons.append("post_closed")
+    if not at_post:
+        reasons.append("on_the_move")
+    else:
+        kind = "home_centre" if station[3] else "post"
+        reasons.append(f"{kind}:{station[2] or station[1] or ''}")
     if any(seat.is_woman for seat in unit.crew):
         reasons.append("woman_on_crew")
     elif needs.prefer_woman:
@@ -296,13 +327,17 @@ def _crew_highlight(crew: tuple[CrewSeat, ...], needs: Needs) -> tuple[str, str]
     return " + ".join(en for en, _ in names), " + ".join(fa for _, fa in names)
 
 
-def _place(unit: UnitView, origin: Point, *, at_post: bool) -> tuple[str, str, bool]:
-    """The post's name when the unit is at (or within a kilometre of) it, else on the move."""
+def _place(station: tuple[Point | None, str | None, str | None, bool], origin: Point, *,
+           at_post: bool) -> tuple[str, str, bool]:
+    """The post's name when the unit is at (or within a kilometre of) it, "at" its home
+    centre when that is where it waits, else on the move."""
+    position, name_fa, name_en, home = station
     at_post = at_post or (
-        unit.post_position is not None
-        and _is_coordinate(unit.post_position)
-        and _km(origin, unit.post_position) <= AT_POST_KM
+        position is not None and _is_coordinate(position) and _km(origin, position) <= AT_POST_KM
     )
     if not at_post:
         return "on the move", "در حرکت", False
-    return unit.post_name_en or "at post", unit.post_name_fa or "در پایگاه", True
+    if home:
+        return (f"at {name_en}" if name_en else "at its home centre",
+                f"در {name_fa}" if name_fa else "در مرکز خود", True)
+    return name_en or "at post", name_fa or "در پایگاه", True

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from panah.dispatch.model import Priority, UnitStatus
+from panah.dispatch.model import CallerKind, Priority, UnitStatus
 from panah.dispatch.recommend import Recommendation
 
 Lat = Annotated[float, Field(ge=-90, le=90)]
@@ -16,10 +16,12 @@ Lon = Annotated[float, Field(ge=-180, le=180)]
 ClientId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Caution = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
 Role = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[a-z_]+$")]
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+SUMMARY_MAX = 500  # a few lines the crew reads on the way, not the case notes
 
 
 class IncidentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     lat: Lat
     lon: Lon
@@ -31,6 +33,9 @@ class IncidentCreate(BaseModel):
     needs_roles: list[Role] = Field(default_factory=list, max_length=4)
     prefer_woman: bool = False
     needs_kind: str | None = Field(default=None, pattern=r"^(adapted_van|sedan)$")
+    summary: str | None = Field(default=None, max_length=SUMMARY_MAX)
+    caller_kind: CallerKind | None = None
+    categories: list[Code] = Field(default_factory=list, max_length=6)
 
 
 class IncidentPublic(BaseModel):
@@ -42,16 +47,24 @@ class IncidentPublic(BaseModel):
     lat: float
     lon: float
     radius_m: float | None
-    place: str | None
+    place: str | None  # in words, as the caller or the counsellor said it
+    area_fa: str | None = None  # the county and province the point lies in
+    area_en: str | None = None
     cautions: list[str]
     cautions_fa: list[str]
     cautions_en: list[str]
     note: str | None
+    summary: str | None = None  # the counsellor's words for the crew
+    categories: list[str] = []  # what the contact is about (triage's codes)
+    categories_fa: list[str] = []
+    categories_en: list[str] = []
+    caller_kind: str | None = None  # person | third_party | agency
     needs_roles: list[str]
     prefer_woman: bool
     contact_id: int | None
     dispatch_request_id: int | None
     created_at: datetime
+    closed_at: datetime | None = None
     units: list[str] = []
 
 
@@ -115,7 +128,7 @@ class StatusIn(BaseModel):
     """A status from the crew's phone (``client_id`` makes a retry harmless) or from a
     dispatcher who heard it on the radio."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     status: UnitStatus
     at: AwareDatetime | None = None  # when it happened; now if not given
@@ -147,7 +160,7 @@ class StatusOut(BaseModel):
 
 
 class PositionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     lat: Lat
     lon: Lon
@@ -229,6 +242,7 @@ class UnitPublic(BaseModel):
     post_fa: str | None
     post_lat: float | None
     post_lon: float | None
+    at_home: bool = False  # waits at its home centre: its (Nowruz) post is closed today
     lat: float | None  # the position shown: the last fix, else the post
     lon: float | None
     position_at: datetime | None
@@ -258,6 +272,55 @@ class RequestPublic(BaseModel):
     has_point: bool
 
 
+class ClosedIncidentPublic(BaseModel):
+    """A closed or cancelled incident in the board's list: its page has the timeline."""
+
+    id: int
+    priority: str
+    state: str  # closed | cancelled
+    place: str | None
+    categories: list[str]
+    created_at: datetime
+    closed_at: datetime
+    units: list[str]  # every unit sent, in order
+    outcome: str | None  # the visit report's, e.g. taken_to_shelter
+
+
+class TimelineEntry(BaseModel):
+    """One moment of an incident: made, a unit sent, a crew's status, a report, the end."""
+
+    at: datetime
+    kind: str  # created | assigned | status | report | closed | cancelled
+    call_sign: str | None = None
+    status: str | None = None  # kind "status": the unit's new status
+    status_fa: str | None = None
+    status_en: str | None = None
+    applied: bool = True  # False: overtaken while the phone was offline (history only)
+    estimate_minutes: float | None = None  # kind "assigned"
+    outcome: str | None = None  # kind "report"
+
+
+class VisitReportPublic(BaseModel):
+    """A crew's visit report; ``text`` only for those who may read it (need-to-know)."""
+
+    id: int
+    call_sign: str | None
+    written_at: datetime
+    outcome: str
+    people_seen: int
+    children_seen: int
+    taken_to_fa: str | None
+    taken_to_en: str | None
+    text: str | None
+    text_withheld: bool
+
+
+class IncidentTimelinePublic(BaseModel):
+    incident: IncidentPublic
+    entries: list[TimelineEntry]  # oldest first
+    reports: list[VisitReportPublic]
+
+
 class BoardPublic(BaseModel):
     province_code: str | None
     stamp: str
@@ -265,6 +328,8 @@ class BoardPublic(BaseModel):
     incidents: list[IncidentPublic]
     alerts: list[AlertPublic]
     requests: list[RequestPublic]
+    closed_today: list[ClosedIncidentPublic] = []
+    closed_earlier: list[ClosedIncidentPublic] = []  # earlier this week (from Saturday)
 
 
 class CrewAssignmentPublic(BaseModel):
@@ -303,7 +368,7 @@ class TeamChannelMessageCreate(BaseModel):
 
 
 class VoiceNoteCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     client_id: ClientId
     audio_base64: str = Field(min_length=4, max_length=700_000)
@@ -314,7 +379,7 @@ class VoiceNoteCreate(BaseModel):
 class RadioMessageIn(BaseModel):
     """What a radio user said, from the radio gateway (see panah/integrations/radio.py)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     talkgroup: str = Field(pattern=r"^panah-[1-9]\d{0,8}$")
     client_id: ClientId

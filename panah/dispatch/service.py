@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
+from panah.centres.orm import Centre
 from panah.core.clock import as_utc
 from panah.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutsideIran
 from panah.dispatch import model
@@ -44,6 +45,8 @@ from panah.security.audit import AuditAction
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import Permission
 from panah.triage.orm import DispatchRequest
+from panah.triage.service import categories_of
+from panah.triage.taxonomy import check_categories
 
 Locate = Callable[[float, float], Placement | None]
 ROTATION_WINDOW = timedelta(hours=12)
@@ -107,6 +110,9 @@ class IncidentInput:
     needs_roles: Sequence[str] = ()
     prefer_woman: bool = False
     needs_kind: str | None = None
+    summary: str | None = None
+    caller_kind: str | None = None
+    categories: Sequence[str] = ()
 
 
 def check_incident(data: IncidentInput) -> None:
@@ -119,6 +125,9 @@ def check_incident(data: IncidentInput) -> None:
         raise InvalidInput(f"Unknown crew roles {unknown}; use {sorted(ROLES)}.",
                            f"نقش ناشناخته {unknown}؛ از {sorted(ROLES)} انتخاب کنید.",
                            field="needs_roles")
+    if data.caller_kind is not None:
+        model.parse_caller_kind(data.caller_kind)
+    check_categories(data.categories)
 
 
 def create_incident(session: Session, *, data: IncidentInput, locate: Locate,
@@ -129,7 +138,9 @@ def create_incident(session: Session, *, data: IncidentInput, locate: Locate,
     incident = Incident(
         province_code=placement.province_code, county_key=placement.county_key,
         priority=data.priority, state=IncidentState.open.value, lat=data.lat, lon=data.lon,
-        radius_m=data.radius_m, place=data.place, note=data.note or None,
+        radius_m=data.radius_m, place=_words(data.place), note=_words(data.note),
+        summary=_words(data.summary), caller_kind=data.caller_kind,
+        categories=",".join(c.value for c in check_categories(data.categories)),
         cautions=",".join(model.check_cautions(data.cautions)),
         needs_roles=",".join(sorted(set(data.needs_roles))), prefer_woman=data.prefer_woman,
         needs_kind=data.needs_kind, contact_id=contact_id, dispatch_request_id=request_id,
@@ -159,11 +170,19 @@ def incident_from_request(session: Session, *, request_id: int, locate: Locate,
     needs = ("social_worker",) if "children_present" in request.cautions else ()
     data = IncidentInput(lat=request.lat, lon=request.lon, priority=request.priority,
                          cautions=[c for c in request.cautions.split(",") if c],
-                         note=request.note, radius_m=request.radius_m, needs_roles=needs)
+                         note=request.note, radius_m=request.radius_m, needs_roles=needs,
+                         place=request.place, summary=request.summary,
+                         caller_kind=request.caller_kind, prefer_woman=request.prefer_woman,
+                         categories=categories_of(session, request.contact_id))
     incident = create_incident(session, data=data, locate=locate, actor=actor, now=now,
                                contact_id=request.contact_id, request_id=request.id)
     request.state = "taken"
     return incident
+
+
+def _words(text: str | None) -> str | None:
+    """Free text as kept: trimmed, and nothing for blank."""
+    return (text or "").strip() or None
 
 
 def needs_of(incident: Incident) -> Needs:
@@ -175,14 +194,15 @@ def unit_views(session: Session, *, province_code: str | None, now: datetime,
                unit_ids: Sequence[int] | None = None) -> list[UnitView]:
     """The units as the recommendation sees them: status, position, post and who is on
     shift now (the roster, for a unit without shifts)."""
-    query = (select(Unit, Post).outerjoin(Post, Post.id == Unit.post_id)
+    query = (select(Unit, Post, Centre).outerjoin(Post, Post.id == Unit.post_id)
+             .outerjoin(Centre, Centre.id == Unit.home_centre_id)
              .where(Unit.retired_at.is_(None)).order_by(Unit.call_sign))
     if province_code is not None:
         query = query.where(Unit.province_code == province_code)
     if unit_ids is not None:
         query = query.where(Unit.id.in_(unit_ids))
     rows = session.execute(query).all()
-    ids = [unit.id for unit, _ in rows]
+    ids = [unit.id for unit, _, _ in rows]
     crews = crews_on_duty(session, ids, now)
     recent = dict(session.execute(
         select(Assignment.unit_id, func.count()).where(
@@ -191,12 +211,12 @@ def unit_views(session: Session, *, province_code: str | None, now: datetime,
     last = dict(session.execute(
         select(Assignment.unit_id, func.max(Assignment.assigned_at))
         .where(Assignment.unit_id.in_(ids)).group_by(Assignment.unit_id)).all())
-    return [_view(unit, post, crews.get(unit.id, ()), recent.get(unit.id, 0),
-                  last.get(unit.id)) for unit, post in rows]
+    return [_view(unit, post, home, crews.get(unit.id, ()), recent.get(unit.id, 0),
+                  last.get(unit.id)) for unit, post, home in rows]
 
 
-def _view(unit: Unit, post: Post | None, crew: tuple[SeatView, ...], recent: int,
-          last: datetime | None) -> UnitView:
+def _view(unit: Unit, post: Post | None, home: Centre | None, crew: tuple[SeatView, ...],
+          recent: int, last: datetime | None) -> UnitView:
     has_fix = unit.lat is not None and unit.lon is not None and unit.position_at is not None
     return UnitView(
         id=unit.id, call_sign=unit.call_sign, kind=unit.kind, status=unit.status,
@@ -205,7 +225,17 @@ def _view(unit: Unit, post: Post | None, crew: tuple[SeatView, ...], recent: int
         position_at=as_utc(unit.position_at) if unit.position_at else None,
         post_name_fa=post.name_fa if post else None, post_name_en=post.name_en if post else None,
         post_position=(post.lat, post.lon) if post else None, crew=crew,
-        dispatches_recent=recent, last_dispatched_at=as_utc(last) if last else None)
+        dispatches_recent=recent, last_dispatched_at=as_utc(last) if last else None,
+        post_dates=post_dates(post), home_name_fa=home.name_fa if home else None,
+        home_name_en=home.name_en if home else None,
+        home_position=(home.lat, home.lon) if home else None)
+
+
+def post_dates(post: Post | None) -> tuple[date | None, date | None] | None:
+    """A temporary post's first and last day; ``None`` for a permanent post (or none)."""
+    if post is None or (post.active_from is None and post.active_to is None):
+        return None
+    return post.active_from, post.active_to
 
 
 def crews_on_duty(session: Session, unit_ids: Sequence[int], now: datetime
@@ -283,6 +313,9 @@ def assign(session: Session, *, incident: Incident, unit_id: int, actor: Actor |
 
 def close_incident(session: Session, *, incident: Incident, cancelled: bool,
                    actor: Actor | None, now: datetime) -> Incident:
+    """Close (or cancel) an incident no unit is on; one already over stays as it ended."""
+    if incident.state in (IncidentState.closed.value, IncidentState.cancelled.value):
+        return incident
     busy = session.scalar(select(func.count()).select_from(Unit)
                           .where(Unit.incident_id == incident.id))
     if busy:
@@ -294,7 +327,6 @@ def close_incident(session: Session, *, incident: Incident, cancelled: bool,
     audit(session, actor, AuditAction.update, "incident", incident.id, now=now,
           reason=incident.state)
     return incident
-
 
 
 def open_incident(session: Session, *, incident: IncidentCreate, locate: Locate, actor: Actor,

@@ -44,6 +44,34 @@ class InboundEvent(Base):
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class HeldEvent(Base):
+    """An inbound event that came before the call it is about (a ``call.ended`` before its
+    ``call.offered``: webhooks arrive out of order). Its event is kept with status "held";
+    when the call is offered, the event is applied and this row goes. The table holds only
+    what waits, so looking a call up in it costs next to nothing."""
+
+    __tablename__ = "held_event"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("inbound_event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(120), index=True)
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SourceWindow(Base):
+    """How many contacts (or texts) one source sent in its current window: a client
+    address, a help page's visitor token or an SMS sender, each by its keyed hash. Counted
+    with one atomic upsert, so every server process shares the count; the limits are in
+    ``panah.intake.limits.model``."""
+
+    __tablename__ = "source_window"
+
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)  # address|visitor|sms
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class Contact(Base):
     __tablename__ = "contact"
     __table_args__ = (

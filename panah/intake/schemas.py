@@ -18,11 +18,16 @@ if TYPE_CHECKING:
     from panah.intake.routing.service import LineView
 
 Key = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[\w.:@/+=-]+$")]
+# The help page's own token, drawn in the page's memory and sent with each request: its
+# chats and reports are counted together against a limit (panah.intake.limits).
+VisitorToken = Annotated[str | None, Field(
+    default=None, min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+    description="The help page's own random token (page memory only), counted per visitor")]
 Phone = Annotated[str, Field(min_length=3, max_length=30)]
 
 
 class PointIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
@@ -196,6 +201,8 @@ class LinePublic(BaseModel):
 
 
 class LineIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     overflow_after_s: float = Field(ge=MIN_OVERFLOW_S, le=MAX_OVERFLOW_S)
     backup_queues: list[str] = Field(max_length=5, description="province codes, in order")
     national_pool: bool = True
@@ -203,7 +210,7 @@ class LineIn(BaseModel):
 
 
 class HelpChatCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     message: str = Field(min_length=1, max_length=2000)
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -212,6 +219,7 @@ class HelpChatCreate(BaseModel):
     in_danger: bool = False
     wants_woman: bool = False
     language: str = Field(default="fa", pattern=r"^[a-z]{2,3}$")
+    visitor: VisitorToken = None
 
 
 class HelpChatCreated(BaseModel):
@@ -221,13 +229,14 @@ class HelpChatCreated(BaseModel):
 
 
 class ReportCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     what: str = Field(min_length=1, max_length=2000)
     place: str | None = Field(default=None, max_length=200)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     when: str | None = Field(default=None, max_length=100)
+    visitor: VisitorToken = None
 
 
 class ReportReceived(BaseModel):

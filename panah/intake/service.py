@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from panah.core.db import deferred, insert_rows, table_of, unprepared
 from panah.core.errors import Conflict, InvalidInput, NotFound
+from panah.intake.channels.notify import STATE, announce
 from panah.intake.model import (
     NATIONAL_QUEUE,
     Channel,
@@ -353,6 +354,7 @@ def take(session: Session, *, actor: Actor, contact_id: int, now: datetime) -> C
     session.refresh(contact)
     if contact.channel in (Channel.web_chat.value, Channel.sms.value):
         move(contact, ContactState.answered, now)  # a text conversation starts at once
+        announce(session, contact.id, STATE)  # the visitor's page: a counsellor is with her
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now, reason="take")
     return contact
 

@@ -18,7 +18,7 @@ from panah.security.access_orm import AccessGrant, BreakGlass
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import AuditEvent, append
 from panah.security.orm import User
-from panah.security.policy import Actor, Decision, Resource, decide
+from panah.security.policy import Actor, Decision, Resource, Why, decide
 from panah.security.roles import RESTRICTED_CATEGORIES, ROLE_SCOPE, Permission, Scope
 
 BREAK_GLASS_MINUTES = 60
@@ -77,11 +77,9 @@ def open_break_glass(
             f"بنویسید چرا باید همین حالا این پرونده را باز کنید (دست‌کم {MIN_REASON_CHARS} نویسه).",
             field="reason",
         )
-    if not decide(actor, Permission.view_case, resource, break_glass=True):
-        raise Forbidden(
-            "Your role cannot open case files, even in an emergency.",
-            "نقش شما حتی در وضعیت اضطراری اجازهٔ باز کردن پرونده را ندارد.",
-        )
+    decision = decide(actor, Permission.view_case, resource, break_glass=True)
+    if not decide(actor, Permission.break_glass) or not decision:
+        raise _no_break_glass(decision)
     row = BreakGlass(
         case_id=case_id, user_id=actor.user_id, province_code=resource.province_code or "",
         reason=reason, opened_at=now, expires_at=now + timedelta(minutes=BREAK_GLASS_MINUTES),
@@ -90,6 +88,24 @@ def open_break_glass(
     session.flush()
     audit(session, actor, AuditAction.break_glass, "case", case_id, now=now, reason=reason)
     return row
+
+
+def _no_break_glass(decision: Decision) -> Forbidden:
+    if decision.why is Why.out_of_scope:
+        return Forbidden(
+            "This case belongs to another area. Break-glass opens only the cases of your own "
+            "area, and the case of a person you are talking to now; ask that area's "
+            "supervisor for anything else.",
+            "این پرونده از آنِ حوزهٔ دیگری است. دسترسی اضطراری فقط پرونده‌های حوزهٔ خود شما و "
+            "پروندهٔ کسی را که همین حالا با او در تماس هستید باز می‌کند؛ برای بقیه از سرپرست "
+            "همان حوزه بخواهید.",
+            why=decision.why.value,
+        )
+    return Forbidden(
+        "Your role cannot open case files it is not on, even in an emergency.",
+        "نقش شما حتی در وضعیت اضطراری اجازهٔ باز کردن پرونده‌ای را که عضو آن نیستید ندارد.",
+        why=decision.why.value,
+    )
 
 
 def break_glass_report(session: Session, actor: Actor) -> list[tuple[BreakGlass, User]]:

@@ -1,6 +1,9 @@
 """The ``audit_event`` table and the two things done with it: append and verify.
 
 The rules live in :mod:`panah.security.audit` (pure); this module only stores and reads.
+Rows are sealed with the process's audit keys (:func:`configure_seal_keys`, installed
+with the encryption ring from PANAH_AUDIT_KEYS at start); a process that configured none
+(a bare script, the test template) seals with plain SHA-256 as earlier versions did.
 Appending must never fork the chain: two transactions that both read row N and both
 write row N+1 would leave one of them pointing at a hash that is not its predecessor's.
 The primary key on ``seq`` already turns a fork into an IntegrityError; the lock below
@@ -18,7 +21,14 @@ from sqlalchemy import DateTime, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from panah.core.db import Base, deferred, exclusive, table_of
-from panah.security.audit import AuditAction, AuditRecord, ChainProblem, seal, verify_chain
+from panah.security.audit import (
+    AuditAction,
+    AuditRecord,
+    ChainProblem,
+    SealKeys,
+    seal,
+    verify_chain,
+)
 from panah.security.policy import Actor
 
 # Any fixed 64-bit number works; it names "the audit chain" among PostgreSQL advisory locks.
@@ -42,13 +52,30 @@ class AuditEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The seal key's id (PANAH_AUDIT_KEYS); NULL for rows sealed before keys existed.
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
 
 COLUMNS = (
     AuditEvent.seq, AuditEvent.at, AuditEvent.actor_id, AuditEvent.actor_role,
     AuditEvent.action, AuditEvent.subject_type, AuditEvent.subject_id, AuditEvent.reason,
-    AuditEvent.prev_hash, AuditEvent.hash,
+    AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.key_id,
 )  # fmt: skip
+
+
+class _Seal:
+    """Where appending finds the audit keys; the app sets them once at start."""
+
+    keys: SealKeys | None = None
+
+
+def configure_seal_keys(keys: SealKeys | None) -> None:
+    """Install the keys every appended row is sealed with (``None``: plain SHA-256)."""
+    _Seal.keys = keys
+
+
+def current_seal_keys() -> SealKeys | None:
+    return _Seal.keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +130,7 @@ def sealed(previous: AuditRecord | None, entries: Sequence[Entry], *, now: datet
            hmac_key: bytes | None = None) -> list[AuditRecord]:
     """The records that follow ``previous`` for these entries, in order (not stored)."""
     records = []
+    keys = current_seal_keys() if hmac_key is None else None
     for entry in entries:
         previous = seal(
             previous,
@@ -114,6 +142,7 @@ def sealed(previous: AuditRecord | None, entries: Sequence[Entry], *, now: datet
             subject_id=entry.subject_id,
             reason=entry.reason,
             hmac_key=hmac_key,
+            key=keys.current if keys is not None else None,
         )
         records.append(previous)
     return records
@@ -152,6 +181,7 @@ def record_of(row: Any) -> AuditRecord:  # a Row of COLUMNS; its generic form di
         reason=row.reason,
         prev_hash=row.prev_hash,
         hash=row.hash,
+        key_id=row.key_id,
     )
 
 
@@ -162,6 +192,15 @@ def iter_records(session: Session, *, batch_size: int = 1000) -> Iterator[AuditR
         yield record_of(row)
 
 
-def verify(session: Session, *, hmac_key: bytes | None = None) -> list[ChainProblem]:
-    """Check the whole stored chain; an empty list means no tampering was found."""
-    return verify_chain(iter_records(session), hmac_key=hmac_key)
+def verify(session: Session, *, hmac_key: bytes | None = None,
+           keys: SealKeys | None = None) -> list[ChainProblem]:
+    """Check the whole stored chain (with ``keys``, else the process's audit keys); an
+    empty list means no tampering was found."""
+    keys = keys or current_seal_keys()
+    return verify_chain(iter_records(session), hmac_key=hmac_key,
+                        keys=keys.keys if keys is not None else None)
+
+
+def head(session: Session) -> AuditRecord | None:
+    """The newest row of the chain, if any."""
+    return _last_record(session)

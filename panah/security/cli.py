@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapper, Session
 
 from panah.config import Settings
 from panah.core.errors import PanahError
-from panah.security.audit import AuditRecord, ChainProblem
+from panah.security.audit import Anchor, AuditRecord, ChainProblem
 from panah.security.crypto import EncryptedText, KeyRing, generate_key, key_id_of, rotate_column
 
 audit_app = typer.Typer(help="Audit log: check the tamper-evident chain.", no_args_is_help=True)
@@ -227,20 +227,56 @@ def _read_hmac_key(path: Path | None) -> bytes | None:
     return key
 
 
+def _tapped(records: Iterable[AuditRecord], wanted: set[int],
+            hashes: dict[int, str]) -> Iterator[AuditRecord]:
+    """``records``, noting the hash of each row whose seq is ``wanted`` (anchored)."""
+    for record in records:
+        if record.seq in wanted:
+            hashes[record.seq] = record.hash
+        yield record
+
+
+def _read_anchor_file(path: Path) -> list[Anchor]:
+    from panah.security.anchors import read_anchors
+
+    try:
+        return read_anchors(path)
+    except OSError as error:
+        raise _fail(f"Cannot read the anchor file {path}: {error.strerror}\n"
+                    f"پروندهٔ لنگرها خوانده نشد: {path}") from error
+    except PanahError as error:
+        raise _fail(error) from error
+
+
 @audit_app.command("verify")
 def audit_verify(
     as_json: JsonOption = False,
     hmac_key_file: Annotated[
         Path | None,
-        typer.Option(help="File holding the HMAC key the chain was sealed with, if any."),
+        typer.Option(help="File holding the unnamed HMAC key of rows sealed before "
+                     "PANAH_AUDIT_KEYS, if any."),
+    ] = None,
+    anchors: Annotated[
+        Path | None,
+        typer.Option("--anchors", help="File of anchored heads (JSON lines from `panah audit "
+                     "anchor` or the timer): each must still be in the chain, signed."),
     ] = None,
 ) -> None:
-    """Walk the whole audit chain; exit 1 and name each row if anything was tampered with."""
-    from panah.security.audit import verify_chain
-    from panah.security.audit_orm import AuditEvent, iter_records
+    """Walk the whole audit chain; exit 1 and name each row if anything was tampered with.
+
+    Rows are checked against the audit keys (PANAH_AUDIT_KEYS); with ``--anchors``, every
+    anchored head must still be in the chain with the same hash, and its signature valid.
+    """
+    from panah.security.audit import check_anchors, verify_chain
+    from panah.security.audit_orm import AuditEvent, current_seal_keys, iter_records
 
     hmac_key = _read_hmac_key(hmac_key_file)
     settings = _load_settings()
+    _install_ring(settings)
+    keys = current_seal_keys()
+    ring = dict(keys.keys) if keys is not None else {}
+    anchored = _read_anchor_file(anchors) if anchors is not None else []
+    hashes: dict[int, str] = {}
     with _session(settings) as session:
         events = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
         last = session.execute(
@@ -249,7 +285,12 @@ def audit_verify(
             .limit(1)
         ).first()
         with _bar("Checking the audit chain / بررسی زنجیرهٔ ممیزی", events, quiet=as_json) as bar:
-            problems = verify_chain(_counted(iter_records(session), bar), hmac_key=hmac_key)
+            records = _tapped(_counted(iter_records(session), bar),
+                              {a.seq for a in anchored}, hashes)
+            problems = verify_chain(records, hmac_key=hmac_key, keys=ring)
+            for _ in records:  # verification may stop early: the anchors need every hash
+                pass
+    problems += check_anchors(anchored, hashes, keys=ring)
     head = {"seq": last.seq, "hash": last.hash, "at": last.at} if last else None
     if as_json:
         _print_json(
@@ -257,6 +298,7 @@ def audit_verify(
                 "intact": not problems,
                 "events": events,
                 "head": head,
+                **({"anchors": len(anchored)} if anchors is not None else {}),
                 "problems": [_problem_json(p) for p in problems],
             }
         )
@@ -264,6 +306,45 @@ def audit_verify(
         _print_verdict(problems, events, head)
     if problems:
         raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Append the signed head to this file (JSON lines); "
+                     "default PANAH_AUDIT_ANCHOR_FILE, else the log."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sign the audit chain's head (seq, hash, time) with the current audit key and keep
+    it outside the database: appended to a file, or written to the log."""
+    from panah.core.clock import SystemClock
+    from panah.security.anchors import anchor_head
+
+    settings = _load_settings()
+    _install_ring(settings)
+    target = out or settings.audit_anchor_file
+    try:
+        with _session(settings) as session:
+            anchor = anchor_head(session, now=SystemClock().now(), out=target)
+    except PanahError as error:
+        raise _fail(error) from error
+    except OSError as error:
+        raise _fail(f"Cannot write the anchor file {target}: {error.strerror}\n"
+                    f"پروندهٔ لنگرها نوشته نشد: {target}") from error
+    if as_json:
+        _print_json({"anchor": json.loads(anchor.line()) if anchor else None,
+                     "out": str(target) if target else None})
+        return
+    if anchor is None:
+        console.print("The audit chain is empty: nothing to anchor.\n"
+                      "زنجیرهٔ ممیزی خالی است: چیزی برای لنگر انداختن نیست.")
+        return
+    where = f"appended to {target}" if target else "written to the log"
+    console.print(f"Head seq {anchor.seq} anchored ({where}):\n{anchor.line()}\n"
+                  f"سرِ زنجیره (ردیف {anchor.seq}) امضا و نگه داشته شد.", highlight=False,
+                  soft_wrap=True)
 
 
 def _print_verdict(problems: list[ChainProblem], events: int, head: dict[str, Any] | None) -> None:

@@ -11,6 +11,11 @@ was given. The rules, in order:
    province. Anyone else with the permission may open a case only by break-glass.
 4. A restricted category (sexual abuse, gender dysphoria, shelter address) needs an
    explicit grant, team or not; break-glass is the only way past it, and is reported.
+5. Break-glass never widens the scope: it reaches the cases of the actor's own area, and
+   beyond it only the case of the person the actor is talking to right now (a contact
+   assigned to them and not closed, from the client's number: ``Resource.handled_by``).
+   Only roles that open case files may break glass (not the field crew or the community
+   worker: ``ROLE_PERMISSIONS[Permission.break_glass]``).
 """
 
 from __future__ import annotations
@@ -55,6 +60,9 @@ class Resource:
     # For a contact of the 123 line: the queues it is offered on (its province's, then
     # backups after overflow, "national" for the national pool). Empty: not a queued thing.
     offered_to: frozenset[str] = frozenset()
+    # For a case: who is handling, right now, a contact from its client's number (assigned
+    # to them, not closed). Break-glass reaches such a case from outside its province.
+    handled_by: frozenset[int] = frozenset()
 
 
 class Why(StrEnum):
@@ -97,7 +105,7 @@ def decide(
     if resource is None:
         return Decision(True, Why.role)
     glass = break_glass and actor.role in ROLE_PERMISSIONS[Permission.break_glass]
-    if not _within_scope(actor, resource) and not glass:
+    if not _within_scope(actor, resource) and not (glass and actor.user_id in resource.handled_by):
         return Decision(False, Why.out_of_scope)
     if resource.need_to_know:
         return _need_to_know(actor, resource, glass)

@@ -81,7 +81,10 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.view_case: _CASE_TEAM | _SUPERVISING,
     Permission.edit_case: _CASE_TEAM | _SUPERVISING,
     Permission.find_client: _CASE_TEAM | _SUPERVISING | {Role.dispatcher},
-    Permission.break_glass: _CASE_TEAM | _SUPERVISING,
+    # Only those whose work is the case file itself: a crew or a community worker is put on
+    # a case's team when needed, and never opens one it is not on (issue 14).
+    Permission.break_glass: (_CASE_TEAM - {Role.field_crew, Role.community_worker})
+    | _SUPERVISING,
     Permission.review_access: _SUPERVISING | {Role.national_office},
     Permission.manage_grants: frozenset({Role.provincial_manager, Role.admin}),
     Permission.manage_api_keys: frozenset({Role.admin}),

@@ -5,9 +5,11 @@ real ones; every other phone number, address and opening time is invented, and e
 carries "(نمایشی)" / "(demo)" so nobody mistakes it for the real thing. A deployment loads
 its province's verified directory instead.
 
-Also two demo follow-up calls (one in Mazandaran, one overdue in Gilan) on the demo
-contacts, so the follow-up list and its escalation have something to show. Loading twice
-changes nothing: agencies and services are found by code, follow-ups by their contact.
+The partner staff of the demo (``police_110``, ``ems_115``) are linked to their agencies,
+so they can sign in to the referral inbox. Also two demo follow-up calls (one in
+Mazandaran, one overdue in Gilan) on the demo contacts, so the follow-up list and its
+escalation have something to show. Loading twice changes nothing: agencies and services
+are found by code, staff links by agency and user, follow-ups by their contact.
 """
 
 from __future__ import annotations
@@ -26,11 +28,15 @@ from panah.security.orm import User
 from panah.triage.directory.model import AgencyDomain, search_text_of
 from panah.triage.followups.model import CSSRS, LETHALITY
 from panah.triage.followups.service import schedule_follow_ups
-from panah.triage.orm import Agency, FollowUp, Resource
+from panah.triage.orm import Agency, AgencyStaff, FollowUp, Resource
 
 MAZANDARAN, GILAN = "IR-02", "IR-01"
 FA, EN = " (نمایشی)", " (demo)"
 PARTNER_USER = "partner_agency"  # the demo partner account: Mazandaran police 110
+# Partner staff who sign in to the inbox (demo users): the Mazandaran police 110 desk serves
+# every police office of the province; the EMS 115 dispatcher, the province's EMS.
+STAFF: dict[str, tuple[str, ...]] = {"police_110": ("police-110-ir02",),
+                                     "ems_115": ("ems-115-ir02",)}
 # Counties with a county court and prosecutor's office in the demo directory.
 COURT_COUNTIES = ("Chalus", "Sari", "Babol", "Babolsar", "Amol", "Nowshahr", "Ramsar",
                   "Tonekabon")
@@ -315,6 +321,23 @@ def _load_agencies(session: Session, counties: dict[tuple[str, str], County]) ->
     return len(rows)
 
 
+def _link_staff(session: Session) -> int:
+    """Link each demo staff user to the agencies whose codes start with theirs (the police
+    desk to the province's police command and every county's); once each."""
+    linked = 0
+    for username, prefixes in STAFF.items():
+        user_id = session.scalar(select(User.id).where(User.username == username))
+        if user_id is None:
+            continue
+        mine = set(session.scalars(select(AgencyStaff.agency_id)
+                                   .where(AgencyStaff.user_id == user_id)))
+        for agency in session.scalars(select(Agency).order_by(Agency.code)):
+            if agency.code.startswith(prefixes) and agency.id not in mine:
+                session.add(AgencyStaff(agency_id=agency.id, user_id=user_id))
+                linked += 1
+    return linked
+
+
 def _load_resources(session: Session, counties: dict[tuple[str, str], County]) -> int:
     for spec in RESOURCES:
         name_fa, name_en = spec.name_fa + FA, spec.name_en + EN
@@ -353,4 +376,5 @@ def load_triage_demo(session: Session, *, now: datetime) -> int:
     counties = _county_keys(session)
     written = _load_agencies(session, counties) + _load_resources(session, counties)
     session.flush()
+    written += _link_staff(session)
     return written + _load_follow_ups(session, now=now)

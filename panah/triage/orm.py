@@ -96,6 +96,19 @@ class Agency(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class AgencyStaff(Base):
+    """A person of a partner agency who signs in to its inbox (a police 110 desk officer,
+    an EMS dispatcher): an agency has several, and one person may serve several of an
+    agency's offices. The agency's system keeps its machine account (``Agency.user_id``)."""
+
+    __tablename__ = "agency_staff"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+
+
 class Referral(Base):
     """A hand-over to a partner agency, tracked until the agency has taken it."""
 
@@ -182,6 +195,12 @@ class DispatchRequest(Base):
     radius_m: Mapped[float | None] = mapped_column(Float)
     cautions: Mapped[str] = mapped_column(String(200), default="")  # weapon, children …
     note: Mapped[str | None] = mapped_column(EncryptedText("dispatch_request.note"))
+    # For the crew: the counsellor's short summary and the place in words (personal: sealed),
+    # who called (dispatch.model.CallerKind) and whether a woman worker is wanted.
+    summary: Mapped[str | None] = mapped_column(EncryptedText("dispatch_request.summary"))
+    place: Mapped[str | None] = mapped_column(EncryptedText("dispatch_request.place"))
+    caller_kind: Mapped[str | None] = mapped_column(String(20))
+    prefer_woman: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(20), default="requested", index=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

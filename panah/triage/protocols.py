@@ -231,19 +231,58 @@ OVERRIDE_REASON = Reason(
 )
 
 
+ANSWERS_FA, ANSWERS_EN = " پاسخ‌ها: ", " Answers: "  # between a rule's reason and its answers
+
+
 def _reason(protocol: Protocol, rule: Rule, answers: Answers) -> Reason:
-    """The rule's reason, followed by the answers that made it fire."""
+    """The rule's reason, followed by the answers that made it fire (each with its question)."""
     ids = rule.condition.matched(answers)
-    en = ", ".join(f"{qid}: {_answer_text(protocol, qid, answers[qid], 'en')}" for qid in ids)
-    fa = "، ".join(f"{qid}: {_answer_text(protocol, qid, answers[qid], 'fa')}" for qid in ids)
-    return Reason(
-        rule.level, f"{rule.reason_fa} پاسخ‌ها: {fa}.", f"{rule.reason_en} Answers: {en}.", ids
-    )
+    fa, en = reason_texts(protocol, rule.reason_fa, rule.reason_en, ids, answers)
+    return Reason(rule.level, fa, en, ids)
+
+
+def reason_texts(protocol: Protocol, reason_fa: str, reason_en: str, ids: Iterable[str],
+                 answers: Answers) -> tuple[str, str]:
+    """A reason in both languages, followed by the answers to ``ids``, each named by its
+    question's text (never its id)."""
+    given = [line for line in answered_questions(protocol, answers) if line.question_id in ids]
+    if not given:
+        return reason_fa, reason_en
+    fa = "؛ ".join(f"«{a.question_fa}» {a.answer_fa}" for a in given)
+    en = "; ".join(f"\u201c{a.question_en}\u201d {a.answer_en}" for a in given)
+    return f"{reason_fa}{ANSWERS_FA}{fa}.", f"{reason_en}{ANSWERS_EN}{en}."
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredQuestion:
+    """One answer of a screen, with its question's text, in both languages."""
+
+    question_id: str
+    question_fa: str
+    question_en: str
+    answer_fa: str
+    answer_en: str
+
+
+def answered_questions(protocol: Protocol, answers: Answers) -> tuple[AnsweredQuestion, ...]:
+    """The answers given, in the order the protocol asks its questions; an answer to a
+    question the protocol does not have (an older definition) keeps its id as its text."""
+    known = [q.id for q in protocol.questions]
+    ordered = [qid for qid in known if qid in answers] + [q for q in answers if q not in known]
+    return tuple(AnsweredQuestion(
+        qid, *_question_texts(protocol, qid),
+        _answer_text(protocol, qid, answers[qid], "fa"),
+        _answer_text(protocol, qid, answers[qid], "en")) for qid in ordered)
+
+
+def _question_texts(protocol: Protocol, qid: str) -> tuple[str, str]:
+    question = protocol.question(qid)
+    return (question.text_fa, question.text_en) if question else (qid, qid)
 
 
 def _answer_text(protocol: Protocol, qid: str, value: Answer, language: str) -> str:
     if isinstance(value, bool):
-        return {("en", True): "yes", ("en", False): "no", ("fa", True): "بله",
+        return {("en", True): "Yes", ("en", False): "No", ("fa", True): "بله",
                 ("fa", False): "خیر"}[(language, value)]
     question = protocol.question(qid)
     choice = next((c for c in question.choices if c.value == value), None) if question else None

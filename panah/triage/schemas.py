@@ -11,10 +11,22 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from panah.core.clock import as_utc
+from panah.core.errors import NotFound
 from panah.intake.model import RiskLevel
+from panah.triage import protocol_data
 from panah.triage.actions import Proposal
 from panah.triage.orm import ContactOutcome, DispatchRequest, Screen
-from panah.triage.protocols import Protocol, Question, ScreenResult
+from panah.triage.protocols import (
+    ANSWERS_EN,
+    ANSWERS_FA,
+    AnsweredQuestion,
+    Answers,
+    Protocol,
+    Question,
+    ScreenResult,
+    answered_questions,
+    reason_texts,
+)
 from panah.triage.taxonomy import CategoryInfo
 
 Code = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_.-]+$")]
@@ -70,12 +82,25 @@ class ReasonPublic(BaseModel):
     question_ids: list[str]
 
 
+class AnswerPublic(BaseModel):
+    """One answer of a screen with its question's text, as people read it."""
+
+    question_id: str
+    question_fa: str
+    question_en: str
+    answer_fa: str
+    answer_en: str
+
+
 class ScoreOut(BaseModel):
     protocol_id: str
     version: str
     level: RiskLevel
     counsellor_override: bool
     reasons: list[ReasonPublic]
+    answers: list[AnswerPublic] = Field(
+        default_factory=list, description="The answers given, each with its question's text, "
+        "in the order the protocol asks them")
 
 
 class NextQuestionOut(BaseModel):
@@ -122,6 +147,15 @@ class MobileTeamIn(BaseModel):
                                  description="Safety cautions for the crew: weapon, "
                                  "violent_person, children_present, substance, dog")
     note: str | None = Field(default=None, max_length=2000)
+    summary: str | None = Field(default=None, max_length=500,
+                                description="For the crew, in a few lines: who, what, now")
+    place: str | None = Field(default=None, max_length=300,
+                              description="The place in words: street, building, landmark")
+    caller_kind: str | None = Field(default=None, pattern=r"^(person|third_party|agency)$",
+                                    description="Who called: the person themself, a third "
+                                    "party or an agency; from the channel if not given")
+    prefer_woman: bool | None = Field(default=None, description="A woman worker on the "
+                                      "crew; as the contact asked for a woman if not given")
 
 
 class DispatchRequestPublic(BaseModel):
@@ -136,6 +170,10 @@ class DispatchRequestPublic(BaseModel):
     cautions: list[str]
     state: str
     requested_at: datetime
+    summary: str | None = None
+    place: str | None = None
+    caller_kind: str | None = None
+    prefer_woman: bool = False
 
 
 class OutcomeIn(BaseModel):
@@ -206,20 +244,46 @@ def question_public(question: Question) -> QuestionPublic:
                  for c in question.choices])
 
 
-def score_out(result: ScreenResult) -> ScoreOut:
+def score_out(result: ScreenResult, answered: tuple[AnsweredQuestion, ...] = ()) -> ScoreOut:
     return ScoreOut(protocol_id=result.protocol_id.value, version=result.version,
                     level=result.level, counsellor_override=result.counsellor_override,
                     reasons=[ReasonPublic(level=r.level, text_fa=r.text_fa, text_en=r.text_en,
                                           question_ids=list(r.question_ids))
-                             for r in result.reasons])
+                             for r in result.reasons],
+                    answers=[answer_public(a) for a in answered])
+
+
+def answer_public(answer: AnsweredQuestion) -> AnswerPublic:
+    return AnswerPublic(question_id=answer.question_id, question_fa=answer.question_fa,
+                        question_en=answer.question_en, answer_fa=answer.answer_fa,
+                        answer_en=answer.answer_en)
 
 
 def stored_score(row: Screen) -> ScoreOut:
+    """A stored screen as people read it: its reasons and answers name each question by
+    its text, in the version of the protocol it was asked by (screens stored before the
+    reasons did so are read the same way)."""
+    protocol = _protocol_of(row)
+    answers: Answers = json.loads(row.answers) if row.answers else {}
+    reasons = []
+    for r in json.loads(row.reasons):
+        fa, en = r["fa"], r["en"]
+        if protocol is not None and r["questions"]:
+            fa, en = reason_texts(protocol, fa.split(ANSWERS_FA)[0], en.split(ANSWERS_EN)[0],
+                                  r["questions"], answers)
+        reasons.append(ReasonPublic(level=RiskLevel(row.level), text_fa=fa, text_en=en,
+                                    question_ids=r["questions"]))
+    answered = answered_questions(protocol, answers) if protocol is not None else ()
     return ScoreOut(protocol_id=row.protocol_id, version=row.version,
                     level=RiskLevel(row.level), counsellor_override=row.counsellor_override,
-                    reasons=[ReasonPublic(level=RiskLevel(row.level), text_fa=r["fa"],
-                                          text_en=r["en"], question_ids=r["questions"])
-                             for r in json.loads(row.reasons)])
+                    reasons=reasons, answers=[answer_public(a) for a in answered])
+
+
+def _protocol_of(row: Screen) -> Protocol | None:
+    try:
+        return protocol_data.get(row.protocol_id, row.version)
+    except NotFound:
+        return None
 
 
 def proposal_public(proposal: Proposal) -> ProposalPublic:
@@ -234,7 +298,8 @@ def dispatch_public(row: DispatchRequest) -> DispatchRequestPublic:
         id=row.id, contact_id=row.contact_id, province_code=row.province_code,
         county_key=row.county_key, priority=row.priority, lat=row.lat, lon=row.lon,
         radius_m=row.radius_m, cautions=[c for c in row.cautions.split(",") if c],
-        state=row.state, requested_at=as_utc(row.requested_at))
+        state=row.state, requested_at=as_utc(row.requested_at), summary=row.summary,
+        place=row.place, caller_kind=row.caller_kind, prefer_woman=row.prefer_woman)
 
 
 def outcome_public(row: ContactOutcome) -> OutcomePublic:

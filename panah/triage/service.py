@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from panah.core.errors import InvalidInput, NotFound
-from panah.dispatch.model import check_cautions
-from panah.intake.model import ContactState, RiskLevel
+from panah.dispatch.model import caller_kind_of_channel, check_cautions, parse_caller_kind
+from panah.intake.channels.notify import STATE, announce
+from panah.intake.model import ContactState, LocationSource, RiskLevel
 from panah.intake.orm import Callback, Contact, ContactLocation
 from panah.intake.service import move
 from panah.security.access import audit
@@ -35,7 +37,14 @@ from panah.triage.orm import (
     Screen,
 )
 from panah.triage.outcomes import Outcome, OutcomeInput, check_close, parse_outcome
-from panah.triage.protocols import Answers, Protocol, ScreenResult, combine, score
+from panah.triage.protocols import (
+    Answers,
+    Protocol,
+    ScreenResult,
+    answered_questions,
+    combine,
+    score,
+)
 from panah.triage.schemas import (
     CategoriesOut,
     ClosedOut,
@@ -98,7 +107,8 @@ def record_screen(session: Session, *, contact_id: int, protocol_id: str, answer
     contact.risk = combine(level for _, level in screens_of(session, contact.id)).value
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now,
           reason=f"screen {protocol.id.value} {result.level.value}")
-    return ScreenOut(**score_out(result).model_dump(), contact_risk=RiskLevel(contact.risk))
+    return ScreenOut(**score_out(result, answered_questions(protocol, answers)).model_dump(),
+                     contact_risk=RiskLevel(contact.risk))
 
 
 def score_screen(protocol: Protocol, answers: Answers, believes_high_danger: bool,
@@ -128,23 +138,42 @@ def proposals_for(session: Session, contact: Contact) -> list[Proposal]:
                    taken=taken_actions(session, contact.id))
 
 
+@dataclass(frozen=True, slots=True)
+class ForTheCrew:
+    """What the counsellor tells the crew with the request: a short summary, the place in
+    words, who called and whether a woman worker is wanted (``None``: as the contact
+    asked for a woman counsellor, or as the channel tells who called)."""
+
+    summary: str | None = None
+    place: str | None = None
+    caller_kind: str | None = None
+    prefer_woman: bool | None = None
+
+
 def request_mobile_team(session: Session, *, contact_id: int, cautions: Sequence[str],
-                        note: str | None, actor: Actor | None, now: datetime
-                        ) -> DispatchRequestPublic:
+                        note: str | None, actor: Actor | None, now: datetime,
+                        crew: ForTheCrew = ForTheCrew()) -> DispatchRequestPublic:
     """Ask for a mobile team to the caller's best location; the dispatch board takes it."""
     contact = contact_of(session, contact_id)
-    return dispatch_public(_request_mobile_team(session, contact, cautions, note, actor, now))
+    return dispatch_public(_request_mobile_team(session, contact, cautions, note, actor, now,
+                                                crew))
 
 
 def _request_mobile_team(session: Session, contact: Contact, cautions: Sequence[str],
                          note: str | None, actor: Actor | None, now: datetime,
-                         ) -> DispatchRequest:
+                         crew: ForTheCrew = ForTheCrew()) -> DispatchRequest:
     chosen = check_cautions(cautions)  # the crew's list: the same codes on the board
+    caller = parse_caller_kind(crew.caller_kind) if crew.caller_kind else (
+        caller_kind_of_channel(contact.channel))
     point = _best_point(session, contact)
     request = DispatchRequest(
         contact_id=contact.id, province_code=contact.province_code,
         county_key=contact.county_key, priority=contact.risk, lat=point[0], lon=point[1],
         radius_m=point[2], cautions=",".join(chosen), note=note or None,
+        summary=(crew.summary or "").strip() or None,
+        place=(crew.place or "").strip() or _named_place(session, contact),
+        caller_kind=caller.value,
+        prefer_woman=contact.wants_woman if crew.prefer_woman is None else crew.prefer_woman,
         state="requested", requested_at=now, requested_by=actor.user_id if actor else None)
     session.add(request)
     session.flush()
@@ -160,6 +189,14 @@ def _best_point(session: Session, contact: Contact) -> tuple[float | None, ...]:
         ContactLocation.source == contact.location_source,
         ContactLocation.lat.is_not(None)).order_by(ContactLocation.id.desc()).limit(1)).first()
     return tuple(row) if row else (None, None, None)
+
+
+def _named_place(session: Session, contact: Contact) -> str | None:
+    """The place the caller named in words (a report form's place, a street), if any."""
+    return session.scalar(select(ContactLocation.detail).where(
+        ContactLocation.contact_id == contact.id,
+        ContactLocation.source == LocationSource.named_place.value,
+        ContactLocation.detail.is_not(None)).order_by(ContactLocation.id.desc()).limit(1))
 
 
 def close_contact(session: Session, *, contact_id: int,
@@ -183,6 +220,7 @@ def close_contact(session: Session, *, contact_id: int,
         move(contact, ContactState.answered, now)
     move(contact, ContactState.closed, now)
     session.flush()
+    announce(session, contact.id, STATE)  # the visitor's page: the conversation has ended
     audit(session, actor, AuditAction.update, "contact", contact.id, now=now,
           reason="closed: " + ",".join(item.outcome.value for item in chosen))
     return ClosedOut(contact_id=contact.id, state=contact.state,

@@ -50,6 +50,15 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 API_KEY_HEADER = "X-API-Key"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# What an API key may reach: the partner agencies' API (whoami included) and the
+# integrations' webhooks. Everything else (pages, staff APIs, public pages) is for people.
+KEY_PERMISSIONS = frozenset({Permission.partner_api, Permission.ingest_events})
+KEY_OUT_OF_REACH = (
+    "An API key works only on the partner agencies' and integrations' APIs. Pages and "
+    "staff APIs need a person's own sign-in: sign in with your username and password.",
+    "کلید API فقط برای رابط‌های برنامه‌نویسی نهادهای همکار و سامانه‌های متصل است. صفحه‌ها "
+    "و رابط‌های کارکنان ورود خود فرد را می‌خواهند: با نام کاربری و گذرواژه وارد شوید.",
+)
 STALE_FORM = (
     "This form is stale or forged: its security token does not match your session. "
     "Reload the page and send it again.",
@@ -209,6 +218,9 @@ def require(
         # its globals, where ``actor_of`` (a parameter of require) is not.
         request: Request, actor: Actor | None = Depends(actor_of)  # noqa: B008
     ) -> Actor | None:
+        if getattr(request.state, "api_key", None) is not None and (
+                permission not in KEY_PERMISSIONS):
+            raise Forbidden(*KEY_OUT_OF_REACH, reason="api_key_out_of_reach")
         if not is_allowed(actor, permission):
             if actor is None:
                 raise NotAuthenticated(

@@ -15,6 +15,7 @@ from panah.core.errors import (
     NotAuthenticated,
     NotFound,
     PanahError,
+    TooManyRequests,
 )
 
 STATUS: dict[type[PanahError], int] = {
@@ -23,6 +24,7 @@ STATUS: dict[type[PanahError], int] = {
     Conflict: 409,
     NotAuthenticated: 401,
     Forbidden: 403,
+    TooManyRequests: 429,
 }
 
 
@@ -54,7 +56,12 @@ def error_response(request: Request, error: PanahError) -> Response:
         return templates.TemplateResponse(  # type: ignore[no-any-return]
             request, "error.html", {"error": error, "status": status}, status_code=status
         )
-    return JSONResponse(error.as_dict(), status_code=status)
+    return JSONResponse(error.as_dict(), status_code=status, headers=_retry_after(error))
+
+
+def _retry_after(error: PanahError) -> dict[str, str] | None:
+    wait = error.details.get("retry_after_s") if isinstance(error, TooManyRequests) else None
+    return {"Retry-After": str(wait)} if isinstance(wait, int) else None
 
 
 def kept_error(request: Request, error: PanahError) -> Response:

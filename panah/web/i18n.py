@@ -24,6 +24,7 @@ from jinja2.runtime import Context
 
 from panah.security.policy import Actor, is_allowed
 from panah.security.roles import Permission
+from panah.triage.taxonomy import TAXONOMY
 from panah.web.deps import current_actor
 
 LANGUAGES = ("fa", "en")
@@ -43,6 +44,7 @@ _FOLD = str.maketrans(
 # The pages a role may open from the header: (catalogue key, path, permission needed).
 NAV: tuple[tuple[str, str, Permission], ...] = (
     ("nav.home", "/", Permission.authenticated),
+    ("nav.partner_inbox", "/partner", Permission.partner_api),
     ("nav.line", "/line", Permission.answer_contacts),
     ("nav.callbacks", "/line/callbacks", Permission.answer_contacts),
     ("nav.line_settings", "/line/settings", Permission.manage_line),
@@ -120,7 +122,14 @@ def catalogue(lang: str) -> dict[str, str]:
         raise ValueError(f"unknown language {lang!r}; Panah speaks {LANGUAGES}")
     text = (CATALOGUES / f"{lang}.json").read_text(encoding="utf-8")
     loaded: dict[str, str] = json.loads(text)
-    return loaded
+    return {**loaded, **category_labels(lang)}
+
+
+def category_labels(lang: str) -> dict[str, str]:
+    """``category.<code>`` for every category: the triage taxonomy's own labels, the one
+    spelling of each category on every page (the catalogues do not repeat them)."""
+    return {f"category.{info.code.value}": info.label_fa if lang == "fa" else info.label_en
+            for info in TAXONOMY.values()}
 
 
 def translate(lang: str, key: str, default: str | None = None, **values: object) -> str:

@@ -76,6 +76,8 @@ def unit_ids(db: sqlite3.Connection) -> dict[str, object]:
 def incident_ids(db: sqlite3.Connection) -> dict[str, object]:
     return {
         "inside": _one(db, "SELECT id FROM incident WHERE province_code='IR-02'"),
+        "inside-closed": _one(db, "SELECT id FROM incident WHERE province_code='IR-02' "
+                                  "AND state IN ('closed', 'cancelled')"),
         "outside": _one(db, "SELECT id FROM incident WHERE province_code='IR-01'"),
     }
 

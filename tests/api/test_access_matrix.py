@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import Permission, Role
-from panah.web.access import RESOURCE_ATTRIBUTE, ResourceMarker
+from panah.web.access import RESOURCE_ATTRIBUTE, ResourceMarker, case_access
 from panah.web.deps import PERMISSION_ATTRIBUTE
 from tests.api.route_samples import PATH_SAMPLES
 from tests.api.test_route_permissions import effective_routes
@@ -220,3 +220,71 @@ def test_the_matrix_catches_a_route_that_forgets_need_to_know(app: FastAPI) -> N
 
     assert decide(counsellor, Permission.view_case)  # the role alone would let it through
     assert not expected(probe, counsellor, OneCase(), {"case_id": 1})
+
+
+REASON = "The client called again in danger and her file is needed now."
+
+
+def _handled_case(app: FastAPI, clients: dict[str, TestClient]) -> int:
+    """A Mazandaran case whose client is, right now, on a call with the Gilan counsellor:
+    she took the unlocated caller from the national pool, and the caller is the client of
+    a case a Mazandaran social worker opened (the same number)."""
+    from panah.core.db import unit_of_work
+    from panah.intake.orm import Contact
+
+    with unit_of_work(app.state.session_factory) as session:
+        national = session.query(Contact).filter(Contact.province_code.is_(None),
+                                                 Contact.state == "queued").first()
+        assert national is not None and national.caller
+        contact_id, number = national.id, national.caller
+    opened = clients["social_worker"].post("/api/cases", json={
+        "client_name": "Shirin Rahimi", "phone": number, "category": "spouse_abuse"})
+    assert opened.status_code == 201, opened.text
+    taken = clients["counsellor_gilan"].post(f"/api/contacts/{contact_id}/take")
+    assert taken.status_code == 200, taken.text
+    return int(opened.json()["id"])
+
+
+def test_break_glass_by_every_role_inside_and_outside_agrees_with_the_policy(
+    app: FastAPI, clients: dict[str, TestClient], database_url: str
+) -> None:
+    """Every user tries break-glass on a case of their province (plain and restricted),
+    one of Gilan's, and one whose client is on a call with the Gilan counsellor; then
+    reads it. Break-glass is granted ⇔ the policy allows it, and the read follows."""
+    from tests.api.route_samples import case_ids
+
+    facts = Facts(database_url.removeprefix("sqlite:///"))
+    cases = {**case_ids(facts.db), "handled-by-gilan": _handled_case(app, clients)}
+    load = getattr(case_access(Permission.view_case), RESOURCE_ATTRIBUTE).load
+    marker = ResourceMarker("case", "case_id", Permission.view_case, load)
+    mismatches, opened = [], set()
+    for username, client in clients.items():
+        actor = facts.actor(username)
+        for label, case_id in cases.items():
+            resource = facts.resource(marker, case_id)
+            assert resource is not None
+            allow = decide(actor, Permission.break_glass).allowed and decide(
+                actor, Permission.view_case, resource, break_glass=True).allowed
+            glass = client.post(f"/api/cases/{case_id}/break-glass", json={"reason": REASON})
+            if (glass.status_code == 201) != allow or (not allow and glass.status_code
+                                                       not in REFUSED):
+                mismatches.append(f"{username:18} break-glass {label}: expected "
+                                  f"{'allow' if allow else 'deny'}, got {glass.status_code}")
+            if glass.status_code == 201:
+                opened.add((username, label))
+            read = client.get(f"/api/cases/{case_id}")
+            may_read = decide(actor, Permission.view_case, resource,
+                              break_glass=glass.status_code == 201).allowed
+            if may_read != (read.status_code == 200):
+                mismatches.append(f"{username:18} read {label}: expected "
+                                  f"{'allow' if may_read else 'deny'}, got {read.status_code}")
+    assert not mismatches, "\n".join(mismatches)
+    # The issue's cases, spelled out: no one crosses into another province's case file …
+    assert not {(u, "outside") for u in USERS if u != "counsellor_gilan"} & opened
+    assert not {("counsellor_gilan", label) for label in ("inside", "inside-restricted")} & opened
+    # … but the Gilan counsellor reaches the file of the woman she is talking to now, and
+    # the crew and the community worker break no glass anywhere.
+    assert ("counsellor_gilan", "handled-by-gilan") in opened
+    assert not {(u, label) for u in ("field_crew", "community_worker") for label in cases
+                } & opened
+    assert ("psychologist", "inside") in opened

@@ -5,6 +5,7 @@ the crew user ``field_crew`` is on MZN-01 at the Chalus Nowruz post."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -276,6 +277,21 @@ def test_the_board_says_there_is_no_mqtt_broker_and_works_without_one(people: Pe
     assert bus["configured"] is False
     assert "PANAH_MQTT_URL" in bus["detail_en"]
     assert bus["detail_fa"]
+
+
+def test_the_board_says_where_positions_come_from_in_words_not_settings(
+    people: People,
+) -> None:
+    """The broker's setting and the API path stay in the JSON, for the administrator."""
+    page = people("dispatcher").get("/dispatch", headers={"Accept": "text/html"}).text
+    data = json.loads(page.split('id="board-data">')[1].split("</script>")[0])
+
+    assert "PANAH_" not in page
+    assert "/api/" not in json.dumps(data["labels"]) + json.dumps(data["words"])
+    assert data["labels"]["bus_none"] == (
+        "موقعیت خودروها از گوشی تیم‌ها می‌رسد و گفتگوی تیم در همین صفحه کار می‌کند.")
+    assert data["words"]["board.excluded_reason.taken"] == "همین حالا جای دیگری اعزام شد"
+    assert data["words"]["incident.state.cancelled"] == "لغو شد"
 
 
 def test_the_board_page_is_the_dispatchers(people: People) -> None:

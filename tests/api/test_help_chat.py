@@ -48,6 +48,9 @@ def test_a_chat_with_browser_location_reaches_mazandaran_and_both_sides_talk(
             counsellor.websocket_connect(f"/ws/contacts/{chat['contact_id']}/chat") as desk:
         assert visitor.receive_json()["text"] == "نمی‌توانم حرف بزنم"
         assert desk.receive_json()["sender"] == "caller"
+        # After the history, where the chat stands: taken, a counsellor is with her.
+        assert visitor.receive_json() == {"type": "state", "state": "answered"}
+        assert desk.receive_json() == {"type": "state", "state": "answered"}
         desk.send_json({"type": "message", "text": "سلام، من کارشناس ۱۲۳ هستم. کجا هستید؟"})
         assert visitor.receive_json()["sender"] == "counsellor"
         assert desk.receive_json()["sender"] == "counsellor"  # the desk sees its own, stored
@@ -91,3 +94,41 @@ def test_a_report_with_a_place_name_is_routed_by_the_gazetteer(client: TestClien
         "what": "کودک کار در ساحل، تنها", "place": "بابلسر", "when": "همین حالا"})
     assert sent.status_code == 201, sent.text
     assert sent.json()["queue"] == "IR-02"
+
+
+def test_the_help_page_offers_123_110_and_115_as_numbers_to_tap(client: TestClient) -> None:
+    page = client.get("/help", headers={"Accept": "text/html"}).text
+    for number, persian, name in (("123", "۱۲۳", "اورژانس اجتماعی"), ("110", "۱۱۰", "پلیس"),
+                                  ("115", "۱۱۵", "اورژانس پزشکی")):
+        assert f'href="tel:{number}"' in page
+        assert persian in page and name in page
+    assert 'id="limited"' in page and 'id="chat-ended"' in page  # shown when they apply
+
+
+def test_the_visitor_hears_at_once_when_a_counsellor_takes_the_chat_and_when_it_ends(
+    client: TestClient,
+) -> None:
+    chat = client.post("/api/help/chats", json={"message": "کمک می‌خواهم", **CHALUS}).json()
+    login(client, "counsellor")
+    token = re.search(r'name="csrf-token" content="([^"]+)"',
+                      client.get("/", headers={"Accept": "text/html"}).text)
+    assert token
+    client.headers["X-CSRF-Token"] = token.group(1)
+    visitor_url = f"/ws/help/chats/{chat['contact_id']}?token={chat['token']}"
+    with client.websocket_connect(visitor_url) as visitor:
+        assert visitor.receive_json()["text"] == "کمک می‌خواهم"
+        assert visitor.receive_json() == {"type": "state", "state": "queued"}
+        assert client.post(f"/api/contacts/{chat['contact_id']}/take").status_code == 200
+        # Before the counsellor writes anything, the page knows someone is with her.
+        assert visitor.receive_json() == {"type": "state", "state": "answered"}
+        closed = client.post(f"/api/contacts/{chat['contact_id']}/close", json={
+            "outcomes": [{"outcome": "counselled", "note": "گفت‌وگو و برنامهٔ ایمنی."}]})
+        assert closed.status_code == 200, closed.text
+        assert visitor.receive_json() == {"type": "state", "state": "closed"}
+        visitor.send_json({"type": "message", "text": "هنوز هستید؟"})
+        refused = visitor.receive_json()
+        assert refused["type"] == "error" and "پایان یافته" in refused["message_fa"]
+    # A page that comes back later reads the end too.
+    with client.websocket_connect(visitor_url) as again:
+        frames = [again.receive_json() for _ in range(2)]
+    assert frames[-1] == {"type": "state", "state": "closed"}

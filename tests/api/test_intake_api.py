@@ -75,17 +75,63 @@ def test_a_repeated_event_creates_nothing_new(pbx: TestClient, database_url: str
 
 
 def test_a_refused_event_is_kept_with_its_reason(pbx: TestClient, database_url: str) -> None:
-    ended = {"event_id": "x-ended", "kind": "call.ended", "call_id": "never-offered"}
-    response = pbx.post("/api/telephony/events", json=ended)
+    # (An event about a call not offered yet is held, not refused: see the next tests. An
+    # answer after the caller hung up cannot be applied.)
+    pbx.post("/api/telephony/events", json=offered("late"))
+    pbx.post("/api/telephony/events", json={"event_id": "late-ended", "kind": "call.ended",
+                                            "call_id": "late"})
+    answered = {"event_id": "x-answered", "kind": "call.answered", "call_id": "late"}
+    response = pbx.post("/api/telephony/events", json=answered)
     assert response.status_code == 422
     body = response.json()
-    assert "call.offered" in body["message"] and body["message_fa"]
+    assert "answered" in body["message"] and body["message_fa"]
     with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
         status, error, payload = db.execute(
-            "SELECT status, error, payload FROM inbound_event WHERE key='x-ended'").fetchone()
-    assert status == "rejected" and "never-offered" in error
+            "SELECT status, error, payload FROM inbound_event WHERE key='x-answered'").fetchone()
+    assert status == "rejected" and "callback_due" in error
     assert payload.startswith("v1.")  # kept, encrypted
-    assert pbx.post("/api/telephony/events", json=ended).status_code == 422  # same answer again
+    assert pbx.post("/api/telephony/events", json=answered).status_code == 422  # same again
+
+
+def test_a_hang_up_that_overtakes_its_offer_is_held_and_applied_when_the_call_comes(
+    pbx: TestClient, people: People, database_url: str
+) -> None:
+    """Webhooks arrive out of order: the caller hung up, and the PBX's "ended" came first.
+    The contact must not wait in the queue for a caller who is gone (a ghost call)."""
+    ended = {"event_id": "ghost-ended", "kind": "call.ended", "call_id": "ghost"}
+    early = pbx.post("/api/telephony/events", json=ended)
+    assert early.status_code == 200, early.text
+    assert (early.json()["status"], early.json()["contact_id"]) == ("held", None)
+    again = pbx.post("/api/telephony/events", json=ended).json()
+    assert (again["status"], again["duplicate"]) == ("held", True)  # the PBX retried
+
+    call = pbx.post("/api/telephony/events", json=offered("ghost", location=CHALUS)).json()
+    contact = people("counsellor").get(f"/api/contacts/{call['contact_id']}").json()
+    assert contact["state"] == "callback_due"  # abandoned: a callback, not a queued ghost
+    queue = people("counsellor").get("/api/line/queue").json()
+    assert call["contact_id"] not in [c["id"] for c in queue]
+    assert call["contact_id"] in [c["contact_id"] for c in
+                                  people("counsellor").get("/api/line/callbacks").json()]
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        status, contact_id = db.execute(
+            "SELECT status, contact_id FROM inbound_event WHERE key='ghost-ended'").fetchone()
+        waiting = db.execute("SELECT count(*) FROM held_event").fetchone()
+    assert (status, contact_id, waiting) == ("processed", call["contact_id"], (0,))
+    late = pbx.post("/api/telephony/events", json=ended).json()
+    assert (late["status"], late["contact_id"], late["duplicate"]) == (
+        "processed", call["contact_id"], True)
+
+
+def test_an_answer_and_a_hang_up_before_the_offer_leave_the_call_in_wrap_up(
+    pbx: TestClient, people: People
+) -> None:
+    for kind in ("ended", "answered"):  # both overtook the offer, even each other
+        held = pbx.post("/api/telephony/events", json={
+            "event_id": f"w-{kind}", "kind": f"call.{kind}", "call_id": "w"}).json()
+        assert held["status"] == "held"
+    call = pbx.post("/api/telephony/events", json=offered("w", location=CHALUS)).json()
+    contact = people("counsellor").get(f"/api/contacts/{call['contact_id']}").json()
+    assert contact["state"] == "wrap_up"  # answered, then ended: no callback for a talk held
 
 
 def test_bad_phone_numbers_are_refused_before_anything_is_stored(

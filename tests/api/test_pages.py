@@ -30,8 +30,11 @@ ROLE_CONTENT: dict[str, tuple[str, ...]] = {
     "provincial_manager": ("مراکز و تیم‌ها در هر شهرستان", "پایگاه نوروزی کلاردشت", "۱۴۰۵/۰۱/۱۵"),
     "national_office": ("مراکز و تیم‌ها در هر استان", "مازندران", "گیلان", "پایگاه نوروزی رامسر"),
     "analyst": ("شبکهٔ خدمات در یک نگاه", "تخت‌های خانهٔ امن", "تقریبی (بدون مرز)"),
-    "partner_agency": ("مرکز استانی خط ۱۲۳ مازندران", "به‌زودی در پناه"),
-    "integration": ("مرکز استانی خط ۱۲۳ مازندران", "به‌زودی در پناه"),
+    # Issue 14: a partner's home shows its referrals and the inbox, no "coming soon"; a
+    # machine account's says it works through its keys.
+    "partner_agency": ("مرکز استانی خط ۱۲۳ مازندران", "ارجاع‌های باز به سازمان شما",
+                       'href="/partner"'),
+    "integration": ("این حساب برای سامانه‌هاست",),
     "admin": ("کاربران بر پایهٔ نقش", "counsellor_gilan", "تقریبی (بدون مرز)"),
 }
 

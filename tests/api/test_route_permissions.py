@@ -26,7 +26,7 @@ except ImportError:  # FastAPI before included routers were kept lazily
 
 # FastAPI's own documentation routes: public on purpose, named one by one.
 FASTAPI_PUBLIC = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-STATIC_MOUNT = "static"
+STATIC_MOUNTS = {"static", "swagger-ui"}  # public files: the app's and /docs's
 
 
 def effective_routes(routes: Sequence[BaseRoute]) -> Iterator[tuple[BaseRoute, Any]]:
@@ -47,7 +47,7 @@ def undeclared_routes(routes: Sequence[BaseRoute]) -> list[str]:
     """Routes that declare no permission (or that this check cannot read)."""
     problems = []
     for original, route in effective_routes(routes):
-        if isinstance(original, Mount) and original.name == STATIC_MOUNT:
+        if isinstance(original, Mount) and original.name in STATIC_MOUNTS:
             continue
         if route.path in FASTAPI_PUBLIC and not isinstance(original, APIRoute):
             continue
@@ -160,4 +160,9 @@ def test_public_routes_are_the_expected_few(app: FastAPI) -> None:
         # before (and after) its crew signs in, holding nothing of any incident.
         ("GET", "/field/sw.js"),
         ("GET", "/field/manifest.webmanifest"),
+        # The icon browsers ask for at the root, before anyone signs in (issue 14).
+        ("GET", "/favicon.ico"),
+        # The API documentation, public as FastAPI's own was; now a route of Panah's, to
+        # serve the vendored Swagger UI under the Content-Security-Policy (issue 14).
+        ("GET", "/docs"),
     }

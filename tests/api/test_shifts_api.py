@@ -4,6 +4,7 @@ seat gaps, overlaps refused, and the recommendation reading who is on shift now.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from fastapi import FastAPI
@@ -86,3 +87,29 @@ def test_a_crew_member_of_another_unit_or_a_closed_nowruz_post_is_refused(
         "starts_at": summer.isoformat(), "ends_at": (summer + timedelta(hours=8)).isoformat(),
         "crew_member_ids": [own["psychologist"]]})
     assert closed.status_code == 409
+
+
+def test_in_azar_the_chalus_beach_unit_is_recommended_at_its_home_centre_not_its_post(
+    people: People, clock: FrozenClock,
+) -> None:
+    """MZN-01's post is the Chalus beach Nowruz post: in Azar it is no post."""
+    clock.advance(days=255)  # 2026-12-02: 11 Azar 1405, far from Nowruz
+    desk = people("dispatcher")
+    made = desk.post("/api/incidents", json={"lat": 36.6552, "lon": 51.42}).json()
+
+    found = desk.get(f"/api/incidents/{made['id']}/recommendations").json()
+
+    mzn01 = next(p for p in found["picks"] if p["call_sign"] == "MZN-01")
+    assert "Nowruz" not in mzn01["explain_en"] and "نوروزی" not in mzn01["explain_fa"]
+    assert mzn01["explain_en"].endswith("· at Chalus social emergency centre")
+    assert "post_closed" in mzn01["reasons"]
+    board = {u["call_sign"]: u for u in desk.get("/api/dispatch/board").json()["units"]}
+    assert board["MZN-01"]["at_home"] is True
+    assert board["MZN-01"]["post_fa"] == "مرکز اورژانس اجتماعی چالوس"
+    assert (board["MZN-01"]["lat"], board["MZN-01"]["lon"]) == (
+        board["MZN-01"]["post_lat"], board["MZN-01"]["post_lon"])
+    assert board["MZN-06"]["at_home"] is False  # Sari's post is permanent
+    phone = people("field_crew").get("/field", headers={"Accept": "text/html"}).text
+    boot = json.loads(phone.split('id="field-boot">')[1].split("</script>")[0])
+    assert boot["post"]["home"] is True
+    assert boot["post"]["name"] == "مرکز اورژانس اجتماعی چالوس"

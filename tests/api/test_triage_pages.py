@@ -78,3 +78,75 @@ def test_the_panel_offers_the_directorys_services_and_closes_with_the_one_given(
     assert 'id="triage-closed"' in closed
     outcomes = counsellor.get(f"/api/contacts/{contact_id}/triage").json()["outcomes"]
     assert [o["outcome"] for o in outcomes] == ["information_given"]
+
+
+def checked(panel: str, name: str, value: str) -> bool:
+    """Whether the panel's checkbox ``name=value`` is ticked."""
+    start = panel.index(f'name="{name}" value="{value}"')
+    return panel[start:panel.index(">", start)].endswith(" checked")
+
+
+def test_a_refused_close_keeps_the_note_the_outcomes_the_services_and_the_agency(
+    app: FastAPI, clock: FrozenClock, people: People
+) -> None:
+    contact_id = chalus_call(app, clock, "panel-4")
+    counsellor = people("counsellor")
+    counsellor.post(f"/api/contacts/{contact_id}/take")
+    base = f"/line/contacts/{contact_id}/triage"
+    form(counsellor, f"{base}/categories", {"category": ["spouse_abuse"]})
+    # A service found by a search: not among those the panel offers by itself.
+    found = counsellor.get(base, params={"q": "اعتیاد"}, headers=HTML).text
+    service = found.split('name="resource" value="')[1].split('"')[0]
+    note = "همسرش او را تهدید کرده است؛ با هم برنامهٔ ایمنی نوشتیم و شمارهٔ ۱۱۰ را دادیم."
+
+    refused = form(counsellor, f"{base}/close", {
+        "outcome": ["counselled", "information_given", "referral"], "note": note,
+        "resource": [service], "agency_code": "ir02-police-chalus"})
+
+    assert 'id="triage-error"' in refused and 'id="triage-closed"' not in refused
+    assert "ارجاعی به «ir02-police-chalus» ندارد" in refused  # why, in the page's language
+    assert f">{note}</textarea>" in refused
+    assert all(checked(refused, "outcome", o)
+               for o in ("counselled", "information_given", "referral"))
+    assert not checked(refused, "outcome", "callback_scheduled")
+    assert checked(refused, "resource", service)
+    assert 'name="agency_code" value="ir02-police-chalus"' in refused
+    # Nothing was saved: the contact is still open, without an outcome.
+    triage = counsellor.get(f"/api/contacts/{contact_id}/triage").json()
+    assert triage["outcomes"] == []
+
+
+def test_a_stored_screen_shows_each_answer_with_its_question_in_the_pages_language(
+    app: FastAPI, clock: FrozenClock, people: People
+) -> None:
+    contact_id = chalus_call(app, clock, "panel-5")
+    counsellor = people("counsellor")
+    counsellor.post(f"/api/contacts/{contact_id}/take")
+    counsellor.post(f"/api/contacts/{contact_id}/screens", json={
+        "protocol_id": "child_safety_check", "answers": {"danger_now": True}})
+    base = f"/line/contacts/{contact_id}/triage"
+    persian = counsellor.get(base, headers=HTML).text
+    english = counsellor.get(base, params={"lang": "en"}, headers=HTML).text
+
+    question_fa = "آیا کودک همین الان در خطر است؟"
+    assert question_fa in persian and "danger_now:" not in persian
+    assert "danger_now</" not in persian and ">danger_now" not in persian
+    assert "Is the child in danger right now" in english and "danger_now:" not in english
+    screen = counsellor.get(f"/api/contacts/{contact_id}/triage").json()["screens"][0]
+    assert screen["answers"][0]["question_id"] == "danger_now"
+    assert screen["answers"][0]["question_fa"].startswith(question_fa)
+    assert screen["answers"][0]["answer_fa"] == "بله"
+    assert "danger_now" not in screen["reasons"][0]["text_fa"]
+
+
+def test_one_spelling_of_each_category_on_the_case_form_and_in_triage(
+    app: FastAPI, clock: FrozenClock, people: People
+) -> None:
+    contact_id = chalus_call(app, clock, "panel-6")
+    counsellor = people("counsellor")
+    counsellor.post(f"/api/contacts/{contact_id}/take")
+    panel = counsellor.get(f"/line/contacts/{contact_id}/triage", headers=HTML).text
+    cases = people("social_worker").get("/cases", headers=HTML).text
+    for page in (panel, cases):
+        assert "فرار از منزل" in page and "فرار از خانه" not in page
+        assert "کودکان کار و خیابان" in page and "کودک خیابانی یا کار" not in page

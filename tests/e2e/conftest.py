@@ -58,11 +58,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serve(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a copy of ``template`` on a free local port; yield the base URL."""
+def _serve(template: Path, tmp_path_factory: pytest.TempPathFactory,
+           database: Path | None = None, **overrides: Any) -> Iterator[str]:
+    """Serve a copy of ``template`` (at ``database``, if given) on a free local port, with
+    any other ``overrides`` of the settings; yield the base URL."""
     from panah.main import create_app
 
-    database = tmp_path_factory.mktemp("e2e") / "panah.db"
+    database = database or tmp_path_factory.mktemp("e2e") / "panah.db"
     shutil.copyfile(template, database)
     settings = Settings(  # type: ignore[call-arg]
         database_url=f"sqlite:///{database}",
@@ -71,6 +73,7 @@ def _serve(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         encryption_keys=TEST_ENCRYPTION_KEYS,
         hash_key=TEST_HASH_KEY,
         timers=False,  # tests run the timers themselves, at the clock's time they choose
+        **overrides,
     )
     app = create_app(settings, clock=FrozenClock(NOWRUZ))
     port = _free_port()

@@ -122,14 +122,26 @@ def test_the_dispatcher_sends_the_recommended_unit_and_sees_the_crews_offline_vi
     screenshot(desk, "dispatch-board-after-visit-fa.png")
 
 
-def test_a_false_alarm_is_cancelled_from_the_board(desk: Page) -> None:
+def test_a_false_alarm_is_cancelled_from_the_board_once_confirmed(desk: Page) -> None:
+    """The confirmation is in the page and in Persian (issue 14: it was the browser's own
+    dialog); saying no keeps the incident open."""
     sign_in(desk, "dispatcher")
     desk.goto("/dispatch")
     made = api(desk, "POST", "/api/incidents", {**CHALUS, "priority": "low",
                                                   "place": "تماس اشتباه"})
     item = desk.locator(f'#board-incidents li[data-incident="{made["id"]}"]')
     expect(item).to_be_visible()
-    desk.once("dialog", lambda dialog: dialog.accept())
+    confirm = item.locator("[data-confirm-cancel]")
+    expect(confirm).to_be_hidden()
     item.locator("[data-cancel-incident]").click()
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("لغو شود؟")
+    confirm.locator("[data-cancel-no]").click()
+    expect(confirm).to_be_hidden()
+    assert api(desk, "GET", f"/api/incidents/{made['id']}")["state"] == "open"
+    item.locator("[data-cancel-incident]").click()
+    confirm.locator("[data-cancel-yes]").click()
     expect(item).to_have_count(0)
     assert api(desk, "GET", f"/api/incidents/{made['id']}")["state"] == "cancelled"
+    closed = desk.locator(f'#board-closed-today li[data-closed-incident="{made["id"]}"]')
+    expect(closed).to_contain_text("لغو شد")

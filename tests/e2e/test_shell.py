@@ -18,7 +18,12 @@ RAW_KEY = re.compile(r"\b[a-z_]+\.[a-z_]+(?:\.[a-z_]+)*\b")
 
 
 def _map_state(page: Page) -> dict[str, object]:
-    page.wait_for_function("window.panahMap && (window.panahMap.ready || window.panahMap.error)")
+    # Polled with evaluate: wait_for_function compiles its predicate in the page, which
+    # the Content-Security-Policy (no unsafe-eval) rightly forbids.
+    for _ in range(200):
+        if page.evaluate("!!(window.panahMap && (window.panahMap.ready || window.panahMap.error))"):
+            break
+        page.wait_for_timeout(100)
     state: dict[str, object] = page.evaluate("window.panahMap")
     assert state["error"] is None, state["error"]
     return state

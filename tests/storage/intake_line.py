@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.db import unit_of_work
 from panah.intake.channels import inbound as channels
-from panah.intake.inbound.events import Inbound
+from panah.intake.inbound.events import Inbound, Outcome
 from panah.intake.orm import Contact
 from panah.intake.routing.context import ContextCache
 from panah.intake.service import caller_hash
@@ -30,7 +30,7 @@ class Line:
     key_id: int
 
     def process(self, session: Session, items: Sequence[tuple[str, dict[str, Any]]],
-                now: datetime) -> list[int | None]:
+                now: datetime) -> list[Outcome]:
         return channels.process_events(session, items, now, self.cache.get(session))
 
     def count(self, model: type, *where: object) -> int:
@@ -44,3 +44,10 @@ def call(kind: str, call_id: str, *, key: str | None = None, key_id: int | None 
                "caller": "+989121112222", "called": "123", **extra}
     return Inbound("telephony:1", str(payload["event_id"]), kind, payload,
                    caller_hash("+989121112222"), NOW, key_id)
+
+
+def broken_aml(message_id: str) -> Inbound:
+    """An AML text whose latitude is out of range: refused, and kept with its reason."""
+    payload = {"message_id": message_id, "sender": "+989121112222",
+               "text": 'A"ML=1;lt=+96.1;lg=+51.4;rd=25'}
+    return Inbound("sms:1", message_id, "sms.aml", payload, caller_hash("+989121112222"), NOW)

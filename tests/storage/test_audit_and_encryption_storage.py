@@ -1,7 +1,9 @@
 """Encrypted columns and the audit chain against a real database, on every backend.
 
-Only this module's tables are created: the audit table and a throw-away model on its own
-metadata, so the application's metadata is not touched.
+Most tests create only this module's tables: the audit table and a throw-away model on its
+own metadata, so the application's metadata is not touched; the migration that seals the
+places already stored runs the real migrations. That no personal text is stored in plain
+anywhere, after the full demo and a browser journey, is tests/e2e/test_plaintext_storage.py.
 """
 
 from __future__ import annotations
@@ -193,3 +195,74 @@ def test_concurrent_appenders_do_not_fork_the_chain(db: Db) -> None:
     with unit_of_work(db.factory) as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 32
     assert _verify(db) == []
+
+
+PLACE = "چالوس، کوچهٔ اقاقیا، ویلای سفید"
+BEFORE_CREW_CONTEXT = "0013"  # incident.place was plain text up to here
+STORED = [
+    "INSERT INTO province (code, name_fa, name_en, capital_en, capital_lat, capital_lon, "
+    "area_code, population_2016) VALUES ('IR-02', 'مازندران', 'Mazandaran', 'Sari', 36.56, "
+    "53.06, '011', 3283582)",
+    "INSERT INTO centre (id, code, kind, name_fa, name_en, province_code, lat, lon, has_shelter,"
+    " shelter_beds) VALUES (1, 'MZN-123', 'line_123', 'مرکز', 'Centre', 'IR-02', 36.56, 53.06,"
+    " false, 0)",
+    "INSERT INTO incident (id, province_code, priority, state, lat, lon, place, cautions, "
+    "needs_roles, prefer_woman, created_at) VALUES (1, 'IR-02', 'high', 'assigned', 36.65, "
+    "51.42, :place, '', '', false, :at), (2, 'IR-02', 'low', 'open', 36.65, 51.42, NULL, '', "
+    "'', false, :at)",
+    "INSERT INTO unit (id, call_sign, kind, home_centre_id, status, version, incident_id) "
+    "VALUES (1, 'MZN-01', 'sedan', 1, 'dispatched', 1, 1)",
+    "INSERT INTO assignment (id, incident_id, unit_id, assigned_at) VALUES (1, 1, 1, :at)",
+]
+
+
+def test_upgrading_seals_the_places_already_stored_and_downgrading_opens_them(
+    empty_database_url: str,
+) -> None:
+    """Security 10: ``incident.place`` was plain text; the migration seals the rows already
+    there (under the rows that point to them), and a downgrade gives them back."""
+    from panah.core.migrate import downgrade, upgrade
+    from panah.dispatch.orm import Incident
+
+    upgrade(empty_database_url, BEFORE_CREW_CONTEXT)
+    engine = make_engine(empty_database_url)
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:
+        for sql in STORED:
+            session.execute(text(sql), {"place": PLACE, "at": NOWRUZ})
+    configure_keyring(KeyRing.parse(f"k1:{K1}"))
+
+    upgrade(empty_database_url)
+
+    raw = [str(row[0]) for row in Db(factory).raw("SELECT place FROM incident ORDER BY id")]
+    assert raw[1] == "None" and raw[0].startswith("v1.k1.") and "اقاقیا" not in raw[0]
+    with unit_of_work(factory) as session:
+        assert session.get_one(Incident, 1).place == PLACE
+        assert session.scalar(text("SELECT incident_id FROM assignment WHERE id = 1")) == 1
+    downgrade(empty_database_url, BEFORE_CREW_CONTEXT)
+    assert Db(factory).raw("SELECT place FROM incident ORDER BY id") == [(PLACE,), (None,)]
+    engine.dispose()
+
+
+def test_keyed_rows_keep_their_key_id_and_a_plain_rewrite_after_them_is_a_downgrade(
+    db: Db,
+) -> None:
+    """Issue 14: rows sealed with the audit keys name their key; on every backend the
+    chain verifies with the keys, and a row re-sealed with a plain hash after them is
+    reported as a downgrade."""
+    from panah.security.audit_orm import configure_seal_keys
+    from panah.security.keys import parse_seal_keys
+
+    _append_five(db)  # before keys existed: plain hashes
+    configure_seal_keys(parse_seal_keys(f"a1:{K1}"))
+    try:
+        _append_five(db)
+        assert db.raw("SELECT key_id FROM audit_event ORDER BY seq") == (
+            [(None,)] * 5 + [("a1",)] * 5)
+        assert _verify(db) == []
+        forged = ("UPDATE audit_event SET key_id = NULL, hash = '" + "e" * 64 + "' "
+                  "WHERE seq = 10")
+        db.run(forged)
+        assert _verify(db) == [(ChainProblemKind.downgraded, 10)]
+    finally:
+        configure_seal_keys(None)

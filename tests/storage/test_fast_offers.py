@@ -249,3 +249,23 @@ def test_the_general_paths_look_ups_by_a_list_are_not_prepared_either(line: Line
     engine.dispose()
     assert any("INSERT INTO contact (" in s for s in prepared)  # the others are prepared
     assert not any("sms.aml" in s or "contact.external_id IN" in s for s in prepared)
+
+
+def test_an_offer_whose_hang_up_came_first_goes_the_general_way_and_leaves_no_ghost(
+    line: Line, fast: FastOffers,
+) -> None:
+    """The hang-up overtook the offer: the fast path must not queue a caller who is gone."""
+    (held,) = receive_many(line.factory, [call("call.ended", "gone")], now=NOW,
+                           process=line.process)
+    assert isinstance(held, Receipt) and held.status == "held"
+    batch = [offered("gone", location=CHALUS), offered("here")]
+    assert fast(batch, NOW) is None and fast.declined == 1
+    assert line.count(Contact, MINE) == 0  # nothing stored by the fast path
+    outcomes = receive_many(line.factory, batch, now=NOW, process=line.process)
+    assert all(isinstance(o, Receipt) and o.status == "processed" for o in outcomes)
+    with unit_of_work(line.factory) as session:
+        states = dict(session.execute(select(Contact.external_id, Contact.state)
+                                      .where(MINE)).all())
+    assert states == {"gone": "callback_due", "here": "queued"}
+    # Plain offers take the fast path again.
+    assert fast([offered("next")], NOW) is not None and fast.batches == 1

@@ -23,7 +23,7 @@ from panah.intake.orm import Contact, InboundEvent
 from panah.security.audit import AuditAction
 from panah.security.audit_orm import AuditEvent, Entry, append, append_many, verify
 from panah.security.orm import ApiKey
-from tests.storage.intake_line import CHALUS, MINE, NOW, Line, call
+from tests.storage.intake_line import CHALUS, MINE, NOW, Line, broken_aml, call
 
 
 def test_a_mixed_batch_answers_each_sender_and_one_bad_event_spoils_nothing(
@@ -34,18 +34,18 @@ def test_a_mixed_batch_answers_each_sender_and_one_bad_event_spoils_nothing(
         call("call.offered", "c2"),
         call("call.offered", "c1", location=CHALUS),  # the same event again, same batch
         call("call.answered", "c1"),  # answers the call offered two lines above
-        call("call.ended", "ghost"),  # no such call: refused, and kept with its reason
+        broken_aml("bad-aml"),  # cannot be read: refused, and kept with its reason
         call("call.offered", "c3"),
     ]
     outcomes = receive_many(line.factory, items, now=NOW, process=line.process)
 
-    c1, c2, again, answered, ghost, c3 = outcomes
+    c1, c2, again, answered, bad, c3 = outcomes
     assert isinstance(c1, Receipt) and isinstance(c2, Receipt) and isinstance(c3, Receipt)
     assert (c1.status, c1.duplicate) == ("processed", False)
     assert isinstance(again, Receipt)
     assert (again.event_id, again.contact_id, again.duplicate) == (c1.event_id, c1.contact_id, True)
     assert isinstance(answered, Receipt) and answered.contact_id == c1.contact_id
-    assert isinstance(ghost, RejectedEvent) and ghost.details["call_id"] == "ghost"
+    assert isinstance(bad, RejectedEvent) and bad.details["field"] == "pm"
     assert len({c1.contact_id, c2.contact_id, c3.contact_id}) == 3
     with unit_of_work(line.factory) as session:
         states = dict(session.execute(select(Contact.external_id, Contact.state).where(MINE)).all())
@@ -53,7 +53,7 @@ def test_a_mixed_batch_answers_each_sender_and_one_bad_event_spoils_nothing(
         assert session.get_one(Contact, c1.contact_id).province_code == "IR-02"
         kept = dict(session.execute(select(InboundEvent.key, InboundEvent.status)).all())
     assert kept == {"c1-call.offered": "processed", "c2-call.offered": "processed",
-                    "c1-call.answered": "processed", "ghost-call.ended": "rejected",
+                    "c1-call.answered": "processed", "bad-aml": "rejected",
                     "c3-call.offered": "processed"}
     with unit_of_work(line.factory) as session:
         assert verify(session) == []

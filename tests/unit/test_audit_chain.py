@@ -13,6 +13,9 @@ from panah.security.audit import (
     AuditAction,
     AuditRecord,
     ChainProblemKind,
+    anchor_of,
+    check_anchors,
+    parse_anchor,
     record_hash,
     seal,
     verify_chain,
@@ -167,3 +170,94 @@ def test_naive_times_are_refused() -> None:
             None, at=datetime(2026, 3, 22, 6, 30), actor_id=None, actor_role="system",
             action=AuditAction.login_failed, subject_type="user", subject_id="zahra",
         )  # fmt: skip
+
+
+# ---- keyed seals (issue 14, security 3) ---------------------------------------------------
+
+A1 = ("a1", b"A" * 32)
+A2 = ("a2", b"B" * 32)
+RING = {"a1": A1[1], "a2": A2[1]}
+
+
+def _keyed(length: int = 5, *, key: tuple[str, bytes] = A1,
+           before: list[AuditRecord] | None = None) -> list[AuditRecord]:
+    records = list(before or [])
+    for i in range(length):
+        records.append(seal(records[-1] if records else None, at=NOWRUZ + timedelta(minutes=i),
+                            actor_id=7, actor_role="counsellor", action=AuditAction.read,
+                            subject_type="case_file", subject_id=f"case-{len(records)}",
+                            key=key))
+    return records
+
+
+def _rewritten_from(records: list[AuditRecord], seq: int, *,
+                    key: tuple[str, bytes] | None) -> list[AuditRecord]:
+    """What an intruder with the database does: change row ``seq`` and re-seal it and
+    every row after it, with plain hashes (``key`` None) or a key of their own."""
+    kept = records[: seq - 1]
+    for record in records[seq - 1:]:
+        subject = "case-99" if record.seq == seq else record.subject_id
+        kept.append(seal(kept[-1] if kept else None, at=record.at, actor_id=record.actor_id,
+                         actor_role=record.actor_role, action=AuditAction(record.action),
+                         subject_type=record.subject_type, subject_id=subject, key=key))
+    return kept
+
+
+def test_a_keyed_chain_verifies_with_its_keys_and_names_the_key_of_each_row() -> None:
+    records = _keyed(2, key=A2, before=_keyed(3))  # a2 became current after row 3
+    assert [r.key_id for r in records] == ["a1", "a1", "a1", "a2", "a2"]
+    assert verify_chain(records, keys=RING) == []
+
+
+def test_rows_sealed_before_keys_existed_verify_as_plain_hashes_before_keyed_ones() -> None:
+    records = _keyed(3, before=_chain(2))
+    assert [r.key_id for r in records] == [None, None, "a1", "a1", "a1"]
+    assert verify_chain(records, keys=RING) == []
+
+
+def test_a_rewrite_from_one_row_to_the_head_with_plain_hashes_is_a_downgrade() -> None:
+    forged = _rewritten_from(_keyed(5), 3, key=None)
+    problems = verify_chain(forged, keys=RING)
+    assert next((p.kind, p.seq) for p in problems) == (ChainProblemKind.downgraded, 3)
+    assert {p.kind for p in problems} == {ChainProblemKind.downgraded}
+    assert "بی کلید" in problems[0].message_fa
+
+
+def test_a_rewrite_with_a_key_of_the_intruders_own_is_caught() -> None:
+    wrong = ("a1", b"C" * 32)  # the right id, the wrong secret
+    problems = verify_chain(_rewritten_from(_keyed(5), 3, key=wrong), keys=RING)
+    assert [(p.kind, p.seq) for p in problems] == [(ChainProblemKind.changed, s)
+                                                    for s in (3, 4, 5)]
+    made_up = ("z9", b"C" * 32)
+    problems = verify_chain(_rewritten_from(_keyed(5), 3, key=made_up), keys=RING)
+    assert next((p.kind, p.seq) for p in problems) == (ChainProblemKind.unknown_key, 3)
+
+
+def test_a_key_dropped_from_the_ring_while_rows_still_need_it_is_reported() -> None:
+    records = _keyed(2, key=A2, before=_keyed(3))
+    problems = verify_chain(records, keys={"a2": A2[1]})
+    assert [(p.kind, p.seq) for p in problems] == [(ChainProblemKind.unknown_key, s)
+                                                    for s in (1, 2, 3)]
+
+
+def test_a_truncation_after_an_anchor_is_caught() -> None:
+    records = _keyed(5)
+    anchor = anchor_of(records[-1], at=NOWRUZ + timedelta(hours=1), key=A1)
+    hashes = {r.seq: r.hash for r in records}
+    assert check_anchors([anchor], hashes, keys=RING) == []
+    truncated = records[:3]  # rows 4 and 5 deleted: a valid, shorter chain
+    assert verify_chain(truncated, keys=RING) == []
+    problems = check_anchors([anchor], {r.seq: r.hash for r in truncated}, keys=RING)
+    assert [(p.kind, p.seq) for p in problems] == [(ChainProblemKind.truncated, 5)]
+
+
+def test_a_chain_rewritten_past_an_anchor_and_a_forged_anchor_are_caught() -> None:
+    records = _keyed(5)
+    anchor = anchor_of(records[3], at=NOWRUZ, key=A1)
+    forged = _rewritten_from(records, 2, key=None)
+    problems = check_anchors([anchor], {r.seq: r.hash for r in forged}, keys=RING)
+    assert [(p.kind, p.seq) for p in problems] == [(ChainProblemKind.rewritten, 4)]
+    edited = parse_anchor(anchor.line().replace(anchor.hash, forged[3].hash))
+    problems = check_anchors([edited], {r.seq: r.hash for r in forged}, keys=RING)
+    assert [(p.kind, p.seq) for p in problems] == [(ChainProblemKind.forged_anchor, 4)]
+    assert parse_anchor(anchor.line()) == anchor

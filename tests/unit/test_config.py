@@ -12,6 +12,7 @@ from panah.config import Settings
 PRODUCTION_KEYS = {
     "encryption_keys": "k1:MTExMTExMTExMTExMTExMTExMTExMTExMTExMTExMTE=",
     "hash_key": "SEhISEhISEhISEhISEhISEhISEhISEhISEhISEhISEg=",
+    "audit_keys": "a1:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
 }
 
 
@@ -56,18 +57,27 @@ def test_production_refuses_to_start_without_encryption_keys() -> None:
         Settings(environment="production", secret_key="s" * 48, _env_file=None)  # type: ignore[arg-type, call-arg]
 
 
+def test_production_refuses_to_start_without_audit_keys() -> None:
+    keys = {k: v for k, v in PRODUCTION_KEYS.items() if k != "audit_keys"}
+    with pytest.raises(ValidationError, match="PANAH_AUDIT_KEYS"):
+        Settings(environment="production", secret_key="s" * 48, _env_file=None, **keys)  # type: ignore[arg-type, call-arg]
+
+
 def test_keys_are_read_from_files(tmp_path: Path) -> None:
     (tmp_path / "ring").write_text(PRODUCTION_KEYS["encryption_keys"] + "\n")
     (tmp_path / "hash").write_text(PRODUCTION_KEYS["hash_key"] + "\n")
+    (tmp_path / "audit").write_text(PRODUCTION_KEYS["audit_keys"] + "\n")
     settings = Settings(  # type: ignore[call-arg]
         environment="production",  # type: ignore[arg-type]
         secret_key="s" * 48,
         encryption_keys_file=tmp_path / "ring",
         hash_key_file=tmp_path / "hash",
+        audit_keys_file=tmp_path / "audit",
         _env_file=None,
     )
     assert settings.encryption_keys == PRODUCTION_KEYS["encryption_keys"]
     assert settings.hash_key == PRODUCTION_KEYS["hash_key"]
+    assert settings.audit_keys == PRODUCTION_KEYS["audit_keys"]
 
 
 @pytest.mark.parametrize(
@@ -85,3 +95,14 @@ def test_the_mqtt_broker_url_with_its_password_is_read_from_a_file(tmp_path: Pat
     settings = Settings(mqtt_url_file=url_file, _env_file=None)  # type: ignore[call-arg]
     assert settings.mqtt_url == "mqtts://panah:s3cret@broker.example:8883"
     assert "s3cret" not in repr(settings)
+
+
+def test_a_tile_server_is_a_url_template_or_nothing() -> None:
+    """PANAH_TILE_URL: streets under the maps from the deployment's own tile server."""
+    assert Settings(tile_url="").tile_url == ""  # type: ignore[call-arg]
+    good = "https://tiles.example.ir/{z}/{x}/{y}.png"
+    assert Settings(tile_url=f" {good} ").tile_url == good  # type: ignore[call-arg]
+    for bad in ("tiles.example.ir/{z}/{x}/{y}.png", "https://tiles.example.ir/tile.png",
+                "ftp://tiles.example.ir/{z}/{x}/{y}.png"):
+        with pytest.raises(ValidationError, match="PANAH_TILE_URL"):
+            Settings(tile_url=bad)  # type: ignore[call-arg]

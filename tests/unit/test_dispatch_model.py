@@ -144,3 +144,42 @@ def test_a_nowruz_post_takes_shifts_only_between_its_dates() -> None:
     assert model.post_open_on(date(2026, 3, 20), *window)
     assert not model.post_open_on(date(2026, 4, 3), *window)
     assert model.post_open_on(date(2026, 9, 1), None, None)
+
+
+CHALUS_BEACH = model.Station("پایگاه نوروزی ساحل چالوس", "Chalus beach Nowruz post", 36.662, 51.43)
+CHALUS_CENTRE = model.Station("مرکز اورژانس اجتماعی چالوس", "Chalus social emergency centre",
+                              36.655, 51.42, home=True)
+NOWRUZ_DATES = (date(2026, 3, 16), date(2026, 4, 4))
+
+
+def test_a_nowruz_post_outside_its_dates_is_no_post_and_the_unit_waits_at_its_home_centre() -> None:
+    azar = date(2026, 12, 2)
+    assert model.waiting_station(CHALUS_BEACH, NOWRUZ_DATES, CHALUS_CENTRE, azar) == CHALUS_CENTRE
+    assert model.waiting_station(CHALUS_BEACH, NOWRUZ_DATES, CHALUS_CENTRE,
+                                 date(2026, 3, 22)) == CHALUS_BEACH
+    assert model.waiting_station(CHALUS_BEACH, (None, None), CHALUS_CENTRE, azar) == CHALUS_BEACH
+    assert model.waiting_station(None, (None, None), CHALUS_CENTRE, azar) == CHALUS_CENTRE
+
+
+def test_a_posts_last_day_ends_at_midnight_in_iran_not_in_greenwich() -> None:
+    # 21:00 UTC on the post's last day is already the next day in Tehran (00:30).
+    late = datetime(2026, 4, 4, 21, 0, tzinfo=UTC)
+    assert model.service_day(late) == date(2026, 4, 5)
+    assert model.waiting_station(CHALUS_BEACH, NOWRUZ_DATES, CHALUS_CENTRE,
+                                 model.service_day(late)) == CHALUS_CENTRE
+
+
+def test_today_and_this_week_begin_at_midnight_and_on_saturday_in_iran() -> None:
+    today, week = model.closed_since(NOW)  # Sunday 10:00 in Tehran
+    assert today == datetime(2026, 3, 21, 20, 30, tzinfo=UTC)  # Sunday 00:00 in Tehran
+    assert week == datetime(2026, 3, 20, 20, 30, tzinfo=UTC)  # Saturday 00:00
+    saturday = datetime(2026, 3, 21, 5, 0, tzinfo=UTC)
+    assert model.closed_since(saturday)[0] == model.closed_since(saturday)[1]
+
+
+def test_who_called_follows_the_channel_and_an_unknown_kind_is_refused() -> None:
+    assert model.caller_kind_of_channel("web_report") is model.CallerKind.third_party
+    assert model.caller_kind_of_channel("partner") is model.CallerKind.agency
+    assert model.caller_kind_of_channel("voice") is model.CallerKind.person
+    with pytest.raises(InvalidInput, match="caller"):
+        model.parse_caller_kind("neighbour")

@@ -78,12 +78,17 @@ def test_supervisor_also_needs_the_grant() -> None:
     assert not d and d.why is Why.restricted
 
 
-def test_break_glass_opens_need_to_know_restriction_and_other_provinces() -> None:
-    stranger = actor(Role.psychologist, uid=99, province=GL, centre=None)
+def test_break_glass_opens_need_to_know_and_restriction_within_the_province_only() -> None:
+    # Issue 14 (security 2): break-glass once skipped the scope check too; it no longer
+    # crosses provinces (see tests/unit/test_policy_break_glass.py).
+    colleague = actor(Role.psychologist, uid=99, centre=None)
     resource = case(team={10}, restricted="gender_dysphoria")
-    assert not decide(stranger, Permission.view_case, resource)
-    d = decide(stranger, Permission.view_case, resource, break_glass=True)
+    assert not decide(colleague, Permission.view_case, resource)
+    d = decide(colleague, Permission.view_case, resource, break_glass=True)
     assert d.allowed and d.why is Why.break_glass
+    stranger = actor(Role.psychologist, uid=99, province=GL, centre=None)
+    d = decide(stranger, Permission.view_case, resource, break_glass=True)
+    assert not d and d.why is Why.out_of_scope
 
 
 def test_break_glass_never_lifts_the_role() -> None:

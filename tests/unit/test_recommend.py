@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -290,3 +290,49 @@ def test_stored_times_without_a_zone_are_read_as_utc() -> None:
     result = recommend(TARGET, [naive_fresh, naive_stale], now=NOW, travel=travel)
 
     assert {p.call_sign: p.minutes for p in result.picks} == {"MZN-01": 60.0, "MZN-02": 7.0}
+
+
+CHALUS_CENTRE = (36.6550, 51.4200)
+NOWRUZ_DATES = (date(2026, 3, 16), date(2026, 4, 4))
+AZAR = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+
+
+def nowruz_unit(id: int) -> UnitView:
+    return replace(unit(id, None, status="available_at_post", post=CHALUS_POST),
+                   post_name_fa="پایگاه نوروزی ساحل چالوس",
+                   post_name_en="Chalus beach Nowruz post", post_dates=NOWRUZ_DATES,
+                   home_name_fa="مرکز اورژانس اجتماعی چالوس",
+                   home_name_en="Chalus social emergency centre", home_position=CHALUS_CENTRE)
+
+
+def test_in_azar_a_nowruz_post_is_no_post_and_the_unit_waits_at_its_home_centre() -> None:
+    travel = FakeTravel({CHALUS_POST: 5.0, CHALUS_CENTRE: 3.0})
+
+    pick = recommend(TARGET, [nowruz_unit(1)], now=AZAR, travel=travel).picks[0]
+
+    assert travel.calls[0][0] == [CHALUS_CENTRE]  # the centre's position, not the post's
+    assert pick.explain_en == ("3 min · social worker + psychologist · "
+                               "at Chalus social emergency centre")
+    assert pick.explain_fa.endswith("· در مرکز اورژانس اجتماعی چالوس")
+    assert "Nowruz" not in pick.explain_en and "نوروزی" not in pick.explain_fa
+    assert "post_closed" in pick.reasons
+    assert "home_centre:Chalus social emergency centre" in pick.reasons
+
+
+def test_at_nowruz_the_same_unit_waits_at_its_post() -> None:
+    travel = FakeTravel({CHALUS_POST: 5.0, CHALUS_CENTRE: 3.0})
+
+    pick = recommend(TARGET, [nowruz_unit(1)], now=NOW, travel=travel).picks[0]
+
+    assert pick.explain_en.endswith("· Chalus beach Nowruz post")
+    assert "post:Chalus beach Nowruz post" in pick.reasons
+
+
+def test_a_unit_on_the_move_near_its_closed_post_is_not_said_to_be_at_the_post() -> None:
+    beside_post = (36.6650, 51.4330)
+    moving = replace(nowruz_unit(1), status="available_on_move", position=beside_post,
+                     position_at=AZAR - timedelta(minutes=2))
+
+    pick = recommend(TARGET, [moving], now=AZAR, travel=FakeTravel({beside_post: 4.0})).picks[0]
+
+    assert pick.explain_en.endswith("· on the move")

@@ -372,3 +372,97 @@ def test_status_and_rotate_on_the_migrated_demo(
         assert runner.invoke(app, ["keys", "rotate"]).exit_code == 0
     finally:
         configure_keyring(test_keyring)  # the commands installed their own ring
+
+
+# ---- keyed seals and anchors (issue 14) ---------------------------------------------------
+
+AUDIT_KEYS = ("a2:QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=,"
+              "a1:QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=")
+
+
+@pytest.fixture
+def keyed_chain(chain: Chain, monkeypatch: pytest.MonkeyPatch) -> Chain:
+    """Five events sealed as the server seals them, with PANAH_AUDIT_KEYS."""
+    from panah.config import get_settings
+    from panah.security.keys import install_keyring
+
+    monkeypatch.setenv("PANAH_AUDIT_KEYS", AUDIT_KEYS)
+    install_keyring(get_settings())
+    chain.append_events(5)
+    return chain
+
+
+def rewrite_from(chain: Chain, seq: int) -> None:
+    """An intruder with the database changes row ``seq`` and recomputes every hash from
+    there to the head, as plain SHA-256 (the only hash they can make without the key)."""
+    path = chain.url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        columns = [c[1] for c in db.execute("PRAGMA table_info(audit_event)")]
+        rows = db.execute("SELECT seq, at, actor_id, actor_role, action, subject_type, "
+                          "subject_id, reason, prev_hash FROM audit_event ORDER BY seq").fetchall()
+        prev = rows[seq - 1][8]
+        for row in rows[seq - 1:]:
+            number, at, actor_id, role, action, subject_type, subject_id, reason, _ = row
+            subject_id = "case-99" if number == seq else subject_id
+            fields = {"seq": number, "at": datetime.fromisoformat(at).replace(tzinfo=UTC)
+                      .isoformat(timespec="microseconds"), "actor_id": actor_id,
+                      "actor_role": role, "action": action, "subject_type": subject_type,
+                      "subject_id": subject_id, "reason": reason}
+            digest = record_hash(prev, fields)
+            db.execute("UPDATE audit_event SET subject_id=?, prev_hash=?, hash=? WHERE seq=?",
+                       (subject_id, prev, digest, number))
+            if "key_id" in columns:
+                db.execute("UPDATE audit_event SET key_id=NULL WHERE seq=?", (number,))
+            prev = digest
+
+
+def test_a_keyed_chain_is_intact_and_a_rewrite_to_the_head_with_plain_hashes_is_caught(
+    keyed_chain: Chain,
+) -> None:
+    assert verify_json() == (0, {"intact": True, "events": 5, "head": verify_json()[1]["head"],
+                                 "problems": []})
+    rewrite_from(keyed_chain, 3)
+    code, report = verify_json()
+    assert code == 1 and not report["intact"]
+    assert problems_of(report)[0] == ("downgraded", 3)
+
+
+def test_anchor_appends_the_signed_head_and_verify_catches_a_truncation_after_it(
+    keyed_chain: Chain, tmp_path: Path
+) -> None:
+    anchors = tmp_path / "anchors.jsonl"
+    made = runner.invoke(app, ["audit", "anchor", "--out", str(anchors), "--json"])
+    assert made.exit_code == 0, made.output
+    line = json.loads(anchors.read_text().splitlines()[-1])
+    assert (line["seq"], line["key_id"]) == (5, "a2") and len(line["mac"]) == 64
+    assert verify_json("--anchors", str(anchors)) == (0, {
+        "intact": True, "events": 5, "head": verify_json()[1]["head"], "anchors": 1,
+        "problems": []})
+    keyed_chain.run("DELETE FROM audit_event WHERE seq >= 4")  # a shorter chain, still linked
+    assert verify_json()[0] == 0
+    code, report = verify_json("--anchors", str(anchors))
+    assert (code, problems_of(report)) == (1, [("truncated", 5)])
+    assert "دیگر در زنجیره نیست" in report["problems"][0]["message_fa"]
+
+
+def test_an_edited_or_unreadable_anchor_file_is_refused(keyed_chain: Chain, tmp_path: Path) -> None:
+    anchors = tmp_path / "anchors.jsonl"
+    assert runner.invoke(app, ["audit", "anchor", "--out", str(anchors)]).exit_code == 0
+    line = json.loads(anchors.read_text())
+    anchors.write_text(json.dumps({**line, "seq": 4}) + "\n")
+    code, report = verify_json("--anchors", str(anchors))
+    assert (code, problems_of(report)) == (1, [("forged_anchor", 4)])
+    anchors.write_text("not an anchor\n")
+    result = runner.invoke(app, ["audit", "verify", "--anchors", str(anchors)])
+    assert result.exit_code == 2 and "Line 1" in result.stderr
+    missing = runner.invoke(app, ["audit", "verify", "--anchors", str(tmp_path / "none")])
+    assert missing.exit_code == 2
+
+
+def test_anchor_without_a_file_writes_the_signed_head_to_the_log(
+    keyed_chain: Chain, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="panah.audit.anchor"):
+        result = runner.invoke(app, ["audit", "anchor"])
+    assert result.exit_code == 0 and "written to the log" in result.stdout
+    assert any('"seq":5' in r.getMessage() for r in caplog.records)

@@ -186,7 +186,12 @@ def test_yes_to_any_of_q1_to_q3_is_high_danger_whatever_else(trigger: str) -> No
     result = score(LAP, {**LAP_NO, trigger: True})
     assert result.level is RiskLevel.high
     assert result.reasons[0].question_ids == (trigger,)
-    assert trigger in result.reasons[0].text_en and trigger in result.reasons[0].text_fa
+    # The answer is named by its question's text, never by the question's id.
+    question = LAP.question(trigger)
+    assert question is not None
+    assert question.text_en in result.reasons[0].text_en
+    assert question.text_fa in result.reasons[0].text_fa
+    assert trigger not in result.reasons[0].text_en + result.reasons[0].text_fa
 
 
 def test_yes_to_threatened_to_kill_is_high_danger_whatever_else() -> None:
@@ -302,8 +307,11 @@ def test_child_in_danger_now_is_immediate_and_the_rest_may_wait() -> None:
 def test_child_check_reason_names_the_choice_given() -> None:
     reason = score(CHILD, {**CHILD_NO, "previous_reports": "yes"}).reasons[0]
     assert reason.question_ids == ("previous_reports",)
-    assert "previous_reports: Yes" in reason.text_en
-    assert "previous_reports: بله" in reason.text_fa
+    assert ("\u201cHas this child been reported to 123 or the Welfare Organization before?\u201d"
+            " Yes") in reason.text_en
+    assert ("«آیا پیش از این دربارهٔ این کودک به ۱۲۳ یا بهزیستی گزارشی داده شده است؟» بله"
+            in reason.text_fa)
+    assert "previous_reports" not in reason.text_en + reason.text_fa
 
 
 def test_child_check_is_labelled_as_panahs_own() -> None:
@@ -408,3 +416,20 @@ def test_a_protocol_definition_the_engine_cannot_follow_is_refused(
     with pytest.raises(InvalidInput) as caught:
         dataclasses.replace(CHILD, **{**base, **changes})  # type: ignore[arg-type]
     assert problem in caught.value.message_en
+
+
+def test_a_screens_answers_are_read_by_their_questions_in_the_order_they_are_asked() -> None:
+    from panah.triage.protocols import answered_questions
+
+    given = answered_questions(CHILD, {**CHILD_NO, "previous_reports": "unknown",
+                                       "danger_now": True})
+    assert [a.question_id for a in given] == [q.id for q in CHILD.questions
+                                              if q.id in {**CHILD_NO, "danger_now": 1}]
+    first = given[0]
+    assert (first.question_fa, first.answer_fa) == ("آیا کودک همین الان در خطر است؟", "بله")
+    assert (first.question_en, first.answer_en) == ("Is the child in danger right now?", "Yes")
+    reports = next(a for a in given if a.question_id == "previous_reports")
+    assert (reports.answer_fa, reports.answer_en) == ("نمی‌دانم", "Don't know")
+    # An answer to a question an older definition had keeps its id: it is not dropped.
+    assert answered_questions(CHILD, {"retired_question": True})[0].question_fa == (
+        "retired_question")

@@ -136,3 +136,17 @@ def test_every_suggested_protocol_is_in_the_registry() -> None:
     for info in TAXONOMY.values():
         for protocol_id in info.protocols:
             assert protocol_id.value in PROTOCOLS
+
+
+def test_every_page_spells_a_category_as_the_taxonomy_does_and_only_there() -> None:
+    import json
+
+    from panah.web.i18n import CATALOGUES, translate
+
+    for info in TAXONOMY.values():
+        assert translate("fa", f"category.{info.code.value}") == info.label_fa
+        assert translate("en", f"category.{info.code.value}") == info.label_en
+    assert translate("fa", "category.runaway") == "فرار از منزل"  # not "فرار از خانه"
+    for lang in ("fa", "en"):  # the catalogues do not keep a second spelling
+        written = json.loads((CATALOGUES / f"{lang}.json").read_text(encoding="utf-8"))
+        assert [key for key in written if key.startswith("category.")] == []

@@ -25,26 +25,32 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from panah.geo.gazetteer import find_place
-from panah.intake.model import Channel, ContactState, LocationFix, LocationSource, RiskLevel
+from panah.intake.channels.notify import CHANNEL, ORIGIN, STATE, announce
+from panah.intake.limits.service import admit_help_contact
+from panah.intake.model import (
+    Channel,
+    ContactState,
+    LocationFix,
+    LocationSource,
+    RiskLevel,
+    TrailStep,
+)
 from panah.intake.orm import ChatMessage, Contact, OutboundSms
 from panah.intake.queries import contact_resource
 from panah.intake.routing.context import RoutingContext
 from panah.intake.routing.location import fix_from_place
 from panah.intake.schemas import HelpChatCreate, HelpChatCreated, ReportCreate, ReportReceived
-from panah.intake.service import NewContact, open_contact
+from panah.intake.service import NewContact, open_contact, step_row
 from panah.security.policy import Actor, decide
 from panah.security.roles import Permission
 
 log = logging.getLogger("panah.intake")
 MAX_TEXT = 2000
-CHANNEL = "panah_chat"
-ORIGIN = secrets.token_hex(6)  # this server process, to skip its own announcements
 
 
 def new_visitor_token() -> tuple[str, str]:
@@ -87,9 +93,7 @@ def post(session: Session, *, contact: Contact, sender: str, text: str, now: dat
         session.add(OutboundSms(contact_id=contact.id, to=contact.caller, body=message.text,
                                 created_at=now))
     session.flush()
-    if session.get_bind().dialect.name == "postgresql":  # delivered when this commits
-        session.execute(sql("SELECT pg_notify(:channel, :payload)"), {
-            "channel": CHANNEL, "payload": f"{ORIGIN}:{contact.id}:{message.id}"})
+    announce(session, contact.id, message.id)  # to the other server processes, on commit
     return message
 
 
@@ -113,6 +117,12 @@ def frame(message: ChatMessage) -> dict[str, Any]:
             "sender": message.sender, "text": message.text}
 
 
+def state_frame(state: str) -> dict[str, Any]:
+    """What the pages of a conversation are told when it is taken or ends: the visitor's
+    page says a counsellor is with her, or that the conversation has ended."""
+    return {"type": "state", "state": state}
+
+
 def get_contact(session: Session, contact_id: int) -> Contact:
     contact = session.get(Contact, contact_id)
     if contact is None:
@@ -121,25 +131,45 @@ def get_contact(session: Session, contact_id: int) -> Contact:
 
 
 def start_chat(session: Session, *, chat: HelpChatCreate, context: RoutingContext,
-               now: datetime) -> HelpChatCreated:
+               now: datetime, address: str | None = None) -> HelpChatCreated:
     """A visitor starts a chat from the help page, optionally with the browser's location:
     a web-chat contact, routed and queued, its first message, and the token (for the
-    visitor's page only; the contact keeps its hash) that opens the chat's socket."""
+    visitor's page only; the contact keeps its hash) that opens the chat's socket.
+
+    Counted against the client ``address`` and the page's visitor token: refused over
+    their limits (``TooManyContacts``), and "in danger" makes it immediate only for their
+    first contact of the window (see ``panah.intake.limits``)."""
+    admission = admit_help_contact(session, address=address, visitor=chat.visitor, now=now)
+    in_danger = chat.in_danger and admission.danger_honoured
     token, hashed = new_visitor_token()
     new = NewContact(Channel.web_chat, None, None,
                      fixes=_browser_fix(chat.lat, chat.lon, chat.accuracy_m, now),
-                     risk=RiskLevel.immediate if chat.in_danger else RiskLevel.medium,
+                     risk=RiskLevel.immediate if in_danger else RiskLevel.medium,
                      language=chat.language, wants_woman=chat.wants_woman)
     contact = open_contact(session, new=new, context=context, now=now)
     contact.visitor_token_hash = hashed
+    if chat.in_danger and not in_danger:
+        _danger_not_ranked(contact, now)
     post(session, contact=contact, sender="caller", text=chat.message, now=now)
     return HelpChatCreated(contact_id=contact.id, token=token, queue=contact.queue)
 
 
+def _danger_not_ranked(contact: Contact, now: datetime) -> None:
+    """Say on the trail why a self-reported danger did not make the chat immediate."""
+    contact.trail.append(step_row(len(contact.trail), TrailStep(
+        "intake", "not_ranked",
+        "The visitor ticked \"in danger now\", but this is not the first chat from the same "
+        "connection in ten minutes, so it keeps an ordinary level; read the message.",
+        "بازدیدکننده «همین حالا در خطرم» را زده است، ولی این نخستین گفت‌وگو از همین اتصال در "
+        "ده دقیقهٔ گذشته نیست، پس سطح عادی دارد؛ پیام را بخوانید."), now))
+
+
 def report_danger(session: Session, *, report: ReportCreate, context: RoutingContext,
-                  now: datetime) -> ReportReceived:
+                  now: datetime, address: str | None = None) -> ReportReceived:
     """A third party reports someone in danger: what, where (map point or place name),
-    when. A web-report contact, routed by the point or the named place, and queued."""
+    when. A web-report contact, routed by the point or the named place, and queued;
+    counted with the address's and the visitor's chats against their limits."""
+    admit_help_contact(session, address=address, visitor=report.visitor, now=now)
     fixes = _browser_fix(report.lat, report.lon, None, now)
     if report.place:
         named, _ = fix_from_place(report.place, find_place)
@@ -160,9 +190,10 @@ def _browser_fix(lat: float | None, lon: float | None, accuracy: float | None,
 
 
 def visitor_history(session: Session, *, contact_id: int, token: str) -> list[dict[str, Any]]:
-    """The conversation so far, for the visitor's page; refused without the chat's token."""
-    check_visitor(session, contact_id, token)
-    return history(session, contact_id)
+    """The conversation so far, then where it stands (waiting, with a counsellor, ended),
+    for the visitor's page; refused without the chat's token."""
+    contact = check_visitor(session, contact_id, token)
+    return [*history(session, contact_id), state_frame(contact.state)]
 
 
 def counsellor_history(session: Session, *, actor: Actor,
@@ -172,7 +203,7 @@ def counsellor_history(session: Session, *, actor: Actor,
     resource = contact_resource(session, contact_id)
     if resource is None or not decide(actor, Permission.answer_contacts, resource):
         raise Forbidden("not yours", "از آنِ شما نیست")
-    return history(session, contact_id)
+    return [*history(session, contact_id), state_frame(get_contact(session, contact_id).state)]
 
 
 def visitor_says(session: Session, *, contact_id: int, token: str, text: str,
@@ -188,6 +219,15 @@ def counsellor_says(session: Session, *, contact_id: int, author_id: int | None,
     contact = get_contact(session, contact_id)
     return frame(post(session, contact=contact, sender="counsellor", text=text, now=now,
                       author_id=author_id))
+
+
+def _announced(session: Session, contact_id: int, what: str) -> dict[str, Any] | None:
+    """The frame an announcement stands for: the message, or the contact's state now."""
+    if what == STATE:
+        contact = session.get(Contact, contact_id)
+        return state_frame(contact.state) if contact is not None else None
+    message = session.get(ChatMessage, int(what))
+    return frame(message) if message is not None else None
 
 
 class Socket(Protocol):
@@ -264,14 +304,14 @@ class ChatListener:
 
     def _heard(self, payload: str) -> None:
         origin, _, rest = payload.partition(":")
-        contact_id, _, message_id = rest.partition(":")
-        if origin == self.origin or not contact_id.isdigit() or not message_id.isdigit():
+        contact_id, _, what = rest.partition(":")
+        if origin == self.origin or not contact_id.isdigit() or not (
+                what.isdigit() or what == STATE):
             return  # this process pushed it already
         if not self.hub.watchers.get(int(contact_id)):
             return  # nobody here is watching that conversation
         with self.factory() as session:
-            message = session.get(ChatMessage, int(message_id))
-            data = frame(message) if message is not None else None
+            data = _announced(session, int(contact_id), what)
         if data is not None:
             asyncio.run_coroutine_threadsafe(self.hub.publish(int(contact_id), data), self.loop)
             self.heard += 1

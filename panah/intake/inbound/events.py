@@ -3,7 +3,11 @@
 ``receive`` is what every webhook calls. It commits the raw event in its own transaction
 before anything else, so a 2xx answer means the event survives a crash. A repeated key
 returns the first event's outcome and creates nothing. Processing failures caused by the
-event itself (bad AML, unknown call) are kept on the event with their reason.
+event itself (bad AML) are kept on the event with their reason.
+
+An event about a call not offered yet (webhooks arrive out of order: a ``call.ended`` may
+overtake its ``call.offered``) is *held*: kept with status "held" and a ``held_event`` row
+naming the call, and applied when the call is offered.
 """
 
 from __future__ import annotations
@@ -20,18 +24,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from panah.core.db import deferred, table_of, unit_of_work
 from panah.core.errors import InvalidInput, PanahError
-from panah.intake.orm import InboundEvent
+from panah.intake.orm import HeldEvent, InboundEvent
 from panah.security.apikeys import no_longer_valid, still_valid
 
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What processing says of an event about a call not offered yet: hold it for the call."""
+
+    call_id: str
+
+
 # Processes events in arrival order inside the caller's transaction; one contact id (or
-# None) per event. Raises InvalidInput when an event cannot be acted on.
-Processor = Callable[[Session, Sequence[tuple[str, dict[str, Any]]], datetime], list[int | None]]
+# None, or Held) per event. Raises InvalidInput when an event cannot be acted on.
+Outcome = int | Held | None
+Processor = Callable[[Session, Sequence[tuple[str, dict[str, Any]]], datetime], list[Outcome]]
 
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
     event_id: int
-    status: str  # processed | rejected | received
+    status: str  # processed | held | rejected | received
     contact_id: int | None
     duplicate: bool
     error: dict[str, object] | None = None
@@ -185,12 +198,30 @@ def _find(session: Session, source: str, key: str) -> InboundEvent | None:
 
 def _process_all(session: Session, todo: Todo, *, now: datetime,
                  process: Processor) -> dict[int, Receipt | Exception]:
-    contact_ids = process(session, list(todo.values()), now)
-    session.connection().execute(_MARK_PROCESSED, [
-        {"event": event_id, "contact": contact_id, "at": now}
-        for event_id, contact_id in zip(todo, contact_ids, strict=True)])
-    return {event_id: Receipt(event_id, "processed", contact_id, False)
-            for event_id, contact_id in zip(todo, contact_ids, strict=True)}
+    outcomes = dict(zip(todo, process(session, list(todo.values()), now), strict=True))
+    done = [{"event": event_id, "contact": outcome, "at": now}
+            for event_id, outcome in outcomes.items() if not isinstance(outcome, Held)]
+    if done:
+        session.connection().execute(_MARK_PROCESSED, done)
+    held = {event_id: o for event_id, o in outcomes.items() if isinstance(o, Held)}
+    if held:
+        hold(session, held, now=now)
+    return {event_id: _receipt_of(event_id, outcome) for event_id, outcome in outcomes.items()}
+
+
+def _receipt_of(event_id: int, outcome: Outcome) -> Receipt:
+    if isinstance(outcome, Held):
+        return Receipt(event_id, "held", None, False)
+    return Receipt(event_id, "processed", outcome, False)
+
+
+def hold(session: Session, held: dict[int, Held], *, now: datetime) -> None:
+    """Keep these events for the calls they are about (applied when a call is offered)."""
+    session.execute(_EVENTS.update().where(_EVENTS.c.id.in_(list(held)))
+                    .values(status="held", processed_at=now))
+    session.add_all(HeldEvent(event_id=event_id, call_id=h.call_id, held_at=now)
+                    for event_id, h in held.items())
+    session.flush()
 
 
 def _after_failure(factory: sessionmaker[Session], todo: Todo, failure: Exception, *,
@@ -222,9 +253,12 @@ def _process(factory: sessionmaker[Session], event_id: int, *, now: datetime,
             assert event is not None  # noqa: S101 - stored before
             if event.status != "received":
                 return _receipt(event, duplicate=duplicate)
-            contact_id = process(session, [(event.kind, json.loads(event.payload))], now)[0]
-            event.status, event.contact_id, event.processed_at = "processed", contact_id, now
-            return Receipt(event_id, "processed", contact_id, duplicate)
+            outcome = process(session, [(event.kind, json.loads(event.payload))], now)[0]
+            if isinstance(outcome, Held):
+                hold(session, {event_id: outcome}, now=now)
+                return Receipt(event_id, "held", None, duplicate)
+            event.status, event.contact_id, event.processed_at = "processed", outcome, now
+            return Receipt(event_id, "processed", outcome, duplicate)
     except InvalidInput as problem:
         raise _reject(factory, event_id, problem, now=now) from problem
 

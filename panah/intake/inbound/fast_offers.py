@@ -17,7 +17,8 @@ calls a second that fixed cost per batch is most of the latency.
 
 Anything out of the ordinary rolls the transaction back and returns None, and the writer
 runs the general path, which knows what to answer: an event stored before or twice in the
-batch, a key no longer valid, a call offered before, any database error. Nothing is
+batch, a key no longer valid, a call offered before, a call whose answer or hang-up came
+before its offer and waits for it (``held_event``), any database error. Nothing is
 acknowledged before the COMMIT, so the guarantee is unchanged.
 
 The rows are the general path's, column for column: the column lists come from the same
@@ -112,6 +113,10 @@ _CALLS_SEEN = "SELECT 1 FROM contact WHERE channel = %s AND external_id = %s"
 _RECENT_AML = (
     "SELECT caller_hash, payload FROM inbound_event WHERE caller_hash = ANY(%s)"
     " AND kind = 'sms.aml' AND received_at >= %s ORDER BY id")
+# Calls of the batch with an early event waiting (a hang-up that overtook its offer): the
+# general path applies it. ``held_event`` holds only what waits, so it stays tiny; one
+# statement for the batch, in the same round trip.
+_HELD = "SELECT 1 FROM held_event WHERE call_id = ANY(%s) LIMIT 1"
 _NEXT_IDS = "SELECT nextval(pg_get_serial_sequence('contact', 'id')) FROM generate_series(1, %s)"
 _LOCK = "SELECT pg_advisory_xact_lock(%s)"
 _LAST = (f"SELECT {', '.join(c.key for c in COLUMNS)} FROM audit_event"  # noqa: S608 - column names
@@ -222,14 +227,15 @@ class FastOffers:
                                            for new in news], returning=True)
             aml = conn.execute(_RECENT_AML, (list({h for h in hashes if h}), now - AML_WINDOW),
                                prepare=False)  # planned for the table as it is now
+            held = conn.execute(_HELD, ([new.external_id for new in news],), prepare=False)
             ids = conn.execute(_NEXT_IDS, (len(items),))
             conn.execute(_LOCK, (AUDIT_LOCK_ID,))
             head = conn.cursor(row_factory=namedtuple_row).execute(_LAST)
             pipeline.sync()
             event_ids = _returned_ids(stored)
             if (len(valid.fetchall()) < len(keys) or len(event_ids) < len(items)
-                    or _any_row(seen)):
-                conn.rollback()  # a refused key, an event or a call seen before
+                    or _any_row(seen) or held.fetchone() is not None):
+                conn.rollback()  # a refused key, an event or a call seen before, a held event
                 return None
             fixes = aml_fixes((hashed, self._decrypt(payload)) for hashed, payload in aml)
             if fixes:

@@ -5,6 +5,7 @@ only: nothing here commits."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -138,6 +139,15 @@ def search_resources(session: Session, *, text: str | None, county_key: str | No
     rows = [r for r in session.scalars(query) if need is None or need in r.needs.split(",")]
     return rank(rows, query=text, place=place, language=language,
                 limit=min(max(limit, 1), MAX_LIMIT))
+
+
+def resources_by_code(session: Session, codes: Sequence[str]) -> list[Resource]:
+    """The services of these codes that exist, in the order given."""
+    if not codes:
+        return []
+    found = {r.code: r for r in session.scalars(select(Resource).where(
+        Resource.code.in_(list(codes))))}
+    return [found[c] for c in dict.fromkeys(codes) if c in found]
 
 
 def _place_with_province(session: Session, county_key: str | None,

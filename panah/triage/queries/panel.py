@@ -3,14 +3,15 @@ page renders it and nothing else (its forms' state, an error or a notice aside).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panah.dispatch.model import caller_kind_of_channel
 from panah.triage import protocol_data
-from panah.triage.directory.queries import agencies_for, search_resources
+from panah.triage.directory.queries import agencies_for, resources_by_code, search_resources
 from panah.triage.directory.schemas import AgencyPublic, ResourcePublic
 from panah.triage.orm import Agency, Referral
 from panah.triage.outcomes import Outcome
@@ -53,12 +54,17 @@ class TriagePanel:
     resource_query: str
     closing_outcomes: tuple[str, ...]
     consents: tuple[str, ...]
+    # The mobile-team form's first answers: a woman worker when the contact asked for a
+    # woman, and who called as far as the channel tells.
+    wants_woman: bool = False
+    caller_kind: str = "person"
 
 
-def triage_panel(session: Session, *, contact_id: int,
-                 resource_query: str | None = None) -> TriagePanel:
+def triage_panel(session: Session, *, contact_id: int, resource_query: str | None = None,
+                 keep_resources: Sequence[str] = ()) -> TriagePanel:
     """The panel of a contact; ``resource_query`` searches the directory's services (else
-    those for the contact's first category are offered)."""
+    those for the contact's first category are offered); ``keep_resources`` (codes) are
+    listed too, whatever the search: services chosen on a form that is shown again."""
     contact = contact_of(session, contact_id)
     triage = triage_of(session, contact)
     need = triage.categories[0] if triage.categories and not resource_query else None
@@ -68,6 +74,8 @@ def triage_panel(session: Session, *, contact_id: int,
     resources = search_resources(session, text=resource_query, need=need,
                                  limit=RESOURCES_SHOWN, county_key=contact.county_key,
                                  province_code=contact.province_code)
+    shown = {r.code for r in resources}
+    kept = resources_by_code(session, [c for c in keep_resources if c not in shown])
     return TriagePanel(
         contact_id=contact.id, contact_state=contact.state, triage=triage,
         social=in_group(CategoryGroup.social_emergency), information=information,
@@ -76,10 +84,11 @@ def triage_panel(session: Session, *, contact_id: int,
         screened=frozenset(s.protocol_id for s in triage.screens),
         referrals=_referrals(session, contact_id),
         agencies=tuple(AgencyPublic.of(a) for a in agencies),
-        resources=tuple(ResourcePublic.of(r) for r in resources),
+        resources=tuple(ResourcePublic.of(r) for r in [*kept, *resources]),
         resource_query=resource_query or "",
         closing_outcomes=tuple(o.value for o in Outcome),
-        consents=tuple(c.value for c in ConsentStatus))
+        consents=tuple(c.value for c in ConsentStatus), wants_woman=contact.wants_woman,
+        caller_kind=caller_kind_of_channel(contact.channel).value)
 
 
 def _referrals(session: Session, contact_id: int) -> tuple[PanelReferral, ...]:

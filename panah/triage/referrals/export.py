@@ -66,7 +66,9 @@ def _best_point(contact: Contact) -> ContactLocation | None:
     return next(iter(used or points), None)
 
 
-def _place(contact: Contact, agency: Agency) -> exchange.Place:
+def place_of(contact: Contact, agency: Agency) -> exchange.Place:
+    """Where help is needed, as a partner may know it: the province, the county and the
+    best point with its accuracy; never a person."""
     point = _best_point(contact)
     return exchange.Place(
         province_code=contact.province_code or agency.province_code or "",
@@ -89,7 +91,7 @@ def referral_export(session: Session, referral: Referral, *,
         service_text=SERVICE_TEXT.get(agency.domain, f"Referral to {agency.name_en}")[:200],
         risk=RiskLevel(referral.urgency), state=ReferralState(referral.state),
         requested_at=requested_at, updated_at=as_utc(referral.updated_at),
-        place=_place(contact, agency), consent=ConsentStatus(referral.consent),
+        place=place_of(contact, agency), consent=ConsentStatus(referral.consent),
         consent_at=requested_at,
         reference_url=f"{base}/api/partner/referrals/{referral.id}",
         fhir_base=f"{base}/fhir", override_reason=referral.override_reason)

@@ -194,3 +194,41 @@ def check_consent(
             field="override_reason", consent=consent.value, urgency=urgency.value,
         )
     return True
+
+
+PARTNER_NOTE_MAX = 2000  # as the partner API's note
+
+# What a partner may answer (cancelling is the 123 side's), in the order a desk sees them.
+PARTNER_MOVES: tuple[ReferralState, ...] = (
+    ReferralState.received, ReferralState.accepted, ReferralState.rejected,
+    ReferralState.in_progress, ReferralState.completed,
+)
+
+
+def partner_moves(current: ReferralState) -> tuple[ReferralState, ...]:
+    """The answers a partner can give to a referral in ``current`` state now."""
+    return tuple(s for s in PARTNER_MOVES if can_move(current, s))
+
+
+def check_partner_answer(target: ReferralState, note: str | None) -> str | None:
+    """A partner's answer from its inbox: one of its moves, and a decline says why (the
+    counsellor reads the reason to refer elsewhere or act: no wrong door). Returns the
+    note, trimmed (``None`` when empty)."""
+    if target not in PARTNER_MOVES:
+        raise InvalidInput(
+            "Choose acknowledge, accept, decline, started or done.",
+            "یکی از این‌ها را برگزینید: دریافت شد، می‌پذیریم، نمی‌پذیریم، آغاز شد، انجام شد.",
+            field="state", state=target.value)
+    text = " ".join((note or "").split()) or None
+    if text is not None and len(text) > PARTNER_NOTE_MAX:
+        raise InvalidInput(
+            f"Keep the note under {PARTNER_NOTE_MAX} characters.",
+            f"یادداشت را کوتاه‌تر از {PARTNER_NOTE_MAX} نویسه بنویسید.", field="note")
+    if target is ReferralState.rejected and text is None:
+        raise InvalidInput(
+            "Say why you decline this referral: the 123 counsellor reads it to refer the "
+            "person elsewhere.",
+            "بنویسید چرا این ارجاع را نمی‌پذیرید: کارشناس ۱۲۳ آن را می‌خواند تا فرد را به "
+            "جای دیگری ارجاع دهد.",
+            field="note")
+    return text

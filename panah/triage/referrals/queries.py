@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from panah.core.clock import as_utc
@@ -18,7 +18,7 @@ from panah.intake.model import Channel
 from panah.intake.orm import Contact
 from panah.security.policy import Actor, Resource, decide
 from panah.security.roles import Permission
-from panah.triage.orm import Agency, Referral
+from panah.triage.orm import Agency, AgencyStaff, Referral
 from panah.triage.referrals.model import AWAITING_DECISION, ReferralState
 from panah.triage.referrals.schemas import (
     HandoverStatusPublic,
@@ -109,10 +109,13 @@ def referrals_for_agency(
 
 
 def agencies_of(session: Session, actor: Actor) -> list[Agency]:
-    """The active directory agencies whose machine account ``actor`` is, within the reach
-    of the key it came with (its province, or the nation)."""
-    rows = session.scalars(select(Agency).where(Agency.user_id == actor.user_id,
-                                                Agency.active.is_(True)).order_by(Agency.code))
+    """The active directory agencies whose machine account ``actor`` is, or whose staff
+    (``AgencyStaff``) ``actor`` is one of, within the reach of the key it came with or of
+    the person's province (or the nation)."""
+    staff = select(AgencyStaff.agency_id).where(AgencyStaff.user_id == actor.user_id)
+    rows = session.scalars(select(Agency).where(
+        or_(Agency.user_id == actor.user_id, Agency.id.in_(staff)),
+        Agency.active.is_(True)).order_by(Agency.code))
     return [a for a in rows
             if decide(actor, Permission.partner_api, Resource("agency", a.province_code))]
 

@@ -285,11 +285,22 @@ def partner_answer(
     note: str | None, version: int | None, actor: Actor, base_url: str, now: datetime,
 ) -> PartnerReferralPublic:
     """A partner's acknowledgement or answer to a referral addressed to its agencies."""
-    referral = move_referral(
+    referral = partner_move(session, referral_id=referral_id, target=target,
+                            reference=reference, note=note, version=version, actor=actor,
+                            now=now)
+    return partner_referral_public(session, record_of(session, referral), base_url)
+
+
+def partner_move(
+    session: Session, *, referral_id: int, target: ReferralState, reference: str | None,
+    note: str | None, version: int | None, actor: Actor, now: datetime,
+) -> Referral:
+    """Move a referral addressed to the actor's agencies (NotFound for any other): the
+    partner API's answer and the partner inbox's buttons are this one use case."""
+    return move_referral(
         session, referral_id=referral_id, target=target, partner_reference=reference,
         note=note, expected_version=version, agency_ids=_agency_ids(session, actor),
         actor=actor, now=now)
-    return partner_referral_public(session, record_of(session, referral), base_url)
 
 
 # --- hand-overs from partners ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from panah.web.routes import (
     lines,
     pages,
     partner,
+    partner_pages,
     referrals,
     reports,
     team_channels,
@@ -35,7 +36,7 @@ from panah.web.routes import (
 def mount_routes(app: FastAPI) -> None:
     # The webhooks first: they carry the most requests, and routes are matched in order.
     for module in (health, intake, auth, pages, geo, cases, case_pages, reports, admin_keys,
-                   partner, line_pages, lines, help, chat, triage, referrals, directory,
-                   triage_pages, dispatch, field, dispatch_pages, field_pages, team_channels,
-                   units):
+                   partner, partner_pages, line_pages, lines, help, chat, triage, referrals,
+                   directory, triage_pages, dispatch, field, dispatch_pages, field_pages,
+                   team_channels, units):
         app.include_router(module.router)

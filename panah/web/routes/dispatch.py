@@ -17,6 +17,7 @@ from panah.dispatch.schemas import (
     CloseIncidentIn,
     IncidentCreate,
     IncidentPublic,
+    IncidentTimelinePublic,
     RecommendationPublic,
 )
 from panah.security.policy import Actor
@@ -71,6 +72,15 @@ def post_request_incident(actor: Dispatch, request_id: RequestId, uow: Uow,
 @router.get("/incidents/{incident_id}", response_model=IncidentPublic)
 def read_incident(actor: Dispatch, incident_id: IncidentId, uow: Uow) -> IncidentPublic:
     return queries.incident(uow.session, incident_id=incident_id)
+
+
+@router.get("/incidents/{incident_id}/timeline", response_model=IncidentTimelinePublic)
+def read_timeline(actor: Dispatch, incident_id: IncidentId, uow: Uow) -> IncidentTimelinePublic:
+    """The incident, open or closed, with what happened in order (made, units sent, the
+    crews' statuses, visit reports, closed) and its visit reports; a report's text only for
+    those who may read it (its crew and the province's supervisors)."""
+    return queries.incident_timeline(uow.session, actor=actor, now=uow.now,
+                                     incident_id=incident_id)
 
 
 @router.get("/incidents/{incident_id}/recommendations", response_model=RecommendationPublic)

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from panah.core.errors import Forbidden
 from panah.dispatch import queries
+from panah.dispatch.model import CallerKind
 from panah.security.policy import Actor, Decision
 from panah.security.roles import Permission
 from panah.web.deps import Uow, require
@@ -37,6 +38,7 @@ JS_STRINGS = (
     "sync.overtaken", "sync.refused", "safety.due_in", "safety.overdue", "safety.checked",
     "report.queued", "report.missing_text", "no_assignment", "no_cautions", "distance",
     "location.on", "location.off", "location.denied", "map.unit", "map.incident", "map.post",
+    "map.home",
 )
 def _refusal(decision: Decision, unit_id: int) -> Forbidden:
     return Forbidden("This unit is not yours to follow: a crew opens its own unit, a "
@@ -60,8 +62,10 @@ def _boot(page: queries.FieldPage, unit: queries.FieldUnit, lang: str) -> dict[s
         "caution_labels": {code: labels[word] for code, labels in page.caution_labels.items()},
         "priority_labels": {p: translate(lang, f"field.priority.{p}")
                             for p in ("immediate", "high", "medium", "low", "information")},
+        "caller_labels": {k.value: translate(lang, f"dispatch.caller.{k.value}")
+                          for k in CallerKind},
         # Where the unit starts from, on the map while no position has come from it.
-        "post": {"lat": post.lat, "lon": post.lon,
+        "post": {"lat": post.lat, "lon": post.lon, "home": post.home,
                  "name": post.name_fa if lang == "fa" else post.name_en} if post else None,
         "safety_check_minutes": page.safety_check_minutes,
         "strings": {key: translate(lang, f"field.{key}") for key in JS_STRINGS},

@@ -42,8 +42,10 @@ def counties_geojson(
 def locate(
     request: Request,
     uow: Uow,
-    lat: Annotated[float, Query(description="Latitude, degrees (WGS 84)")],
-    lon: Annotated[float, Query(description="Longitude, degrees (WGS 84)")],
+    lat: Annotated[float, Query(description="Latitude, degrees (WGS 84)",
+                                allow_inf_nan=False)],
+    lon: Annotated[float, Query(description="Longitude, degrees (WGS 84)",
+                                allow_inf_nan=False)],
 ) -> LocatePublic:
     """Province and county of a point; ``outside_iran`` for a point abroad (still a 200)."""
     # The process keeps the locator it last built; the query rebuilds it after an import.

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from panah.core.errors import PanahError
 from panah.intake.channels import chat
+from panah.intake.limits.model import EMERGENCY_NUMBERS
 from panah.intake.schemas import HelpChatCreate, HelpChatCreated, ReportCreate, ReportReceived
 from panah.security.roles import Permission
 from panah.web.deps import Routing, Uow, Work, in_work, require
@@ -26,23 +27,38 @@ NO_TRACE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
 
 @router.get("/help", response_class=HTMLResponse, dependencies=PUBLIC)
 def help_page(request: Request) -> Response:
-    """The public help page (Persian first)."""
+    """The public help page (Persian first), with the numbers to call now as links."""
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, "help.html", {"quick_exit": "https://www.google.com/"}, headers=NO_TRACE)
+        request, "help.html", {"quick_exit": "https://www.google.com/",
+                               "numbers": [n for n, _, _ in EMERGENCY_NUMBERS]},
+        headers=NO_TRACE)
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as the server sees it (uvicorn takes a forwarded address only
+    from the proxies it is told to trust)."""
+    return request.client.host if request.client else None
 
 
 @router.post("/api/help/chats", response_model=HelpChatCreated, status_code=201,
-             dependencies=PUBLIC)
-def start_chat(body: HelpChatCreate, uow: Uow, routing: Routing) -> HelpChatCreated:
-    """Start a chat with a counsellor, optionally with the browser's location."""
-    return chat.start_chat(uow.session, chat=body, context=routing, now=uow.now)
+             dependencies=PUBLIC, responses={429: {"description": "Too many from this "
+                                                   "address or visitor: call 123, 110, 115"}})
+def start_chat(request: Request, body: HelpChatCreate, uow: Uow,
+               routing: Routing) -> HelpChatCreated:
+    """Start a chat with a counsellor, optionally with the browser's location. Limited per
+    address and per visitor token: over the limit, 429 with the numbers to call now."""
+    return chat.start_chat(uow.session, chat=body, context=routing, now=uow.now,
+                           address=client_address(request))
 
 
 @router.post("/api/help/reports", response_model=ReportReceived, status_code=201,
-             dependencies=PUBLIC)
-def report(body: ReportCreate, uow: Uow, routing: Routing) -> ReportReceived:
-    """A third party reports someone in danger: what, where (map point or place name), when."""
-    return chat.report_danger(uow.session, report=body, context=routing, now=uow.now)
+             dependencies=PUBLIC, responses={429: {"description": "Too many from this "
+                                                   "address or visitor: call 123, 110, 115"}})
+def report(request: Request, body: ReportCreate, uow: Uow, routing: Routing) -> ReportReceived:
+    """A third party reports someone in danger: what, where (map point or place name), when.
+    Limited with the chats, per address and per visitor token."""
+    return chat.report_danger(uow.session, report=body, context=routing, now=uow.now,
+                              address=client_address(request))
 
 
 @router.websocket("/ws/help/chats/{contact_id}",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Request
 
 from panah.core.errors import InvalidInput, NotAuthenticated
 from panah.intake.channels import chat
@@ -123,9 +123,14 @@ def line_queue(actor: Answer, uow: Uow) -> list[ContactSummary]:
 
 
 @router.post("/contacts/{contact_id}/take", response_model=ContactSummary)
-def take_contact(actor: Answer, contact_id: ContactAccess, uow: Uow) -> ContactSummary:
-    """Take a waiting contact. If another counsellor took it first: 409, take the next one."""
-    return summary(take(uow.session, actor=actor, contact_id=contact_id, now=uow.now), uow.now)
+def take_contact(request: Request, actor: Answer, contact_id: ContactAccess, uow: Uow,
+                 background: BackgroundTasks) -> ContactSummary:
+    """Take a waiting contact. If another counsellor took it first: 409, take the next one.
+    A chat's visitor is told at once that a counsellor is with her."""
+    taken = summary(take(uow.session, actor=actor, contact_id=contact_id, now=uow.now), uow.now)
+    background.add_task(request.app.state.chat_hub.publish, contact_id,
+                        chat.state_frame(taken.state))
+    return taken
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactPublic)

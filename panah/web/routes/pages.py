@@ -1,4 +1,4 @@
-"""The server-rendered pages: a home page for each role, and the map.
+"""The server-rendered pages: a home page for each role, the map, and the favicon.
 
 Each page is one read model from ``panah.reports.homes``; this module picks the template
 and formats what depends on the page's language.
@@ -7,10 +7,11 @@ and formats what depends on the page's language.
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from panah.reports.homes import HomeKind, MapPage, Person, home_of, map_of
 from panah.security.policy import Actor
@@ -20,16 +21,21 @@ from panah.web.i18n import format_date, request_language
 
 router = APIRouter(tags=["pages"])
 Context = dict[str, Any]
+# The brand's diamond on its teal, vendored beside the other static files.
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "img" / "favicon.ico"
 
 TEMPLATES: dict[HomeKind, str] = {
     HomeKind.counsellor: "home/counsellor.html",
+    HomeKind.supervisor: "home/supervisor.html",
     HomeKind.dispatch: "home/dispatch.html",
     HomeKind.field_crew: "home/field_crew.html",
     HomeKind.centre_staff: "home/centre_staff.html",
+    HomeKind.shelter: "home/shelter.html",
     HomeKind.community: "home/community.html",
     HomeKind.management: "home/management.html",
     HomeKind.analyst: "home/analyst.html",
     HomeKind.partner: "home/partner.html",
+    HomeKind.system: "home/system.html",
     HomeKind.admin: "home/admin.html",
 }
 
@@ -46,7 +52,7 @@ def home(
     actor: Annotated[Actor, Depends(require(Permission.authenticated))],
 ) -> Response:
     """The signed-in user's home page, with what their role works on."""
-    page = home_of(uow.session, actor=actor)
+    page = home_of(uow.session, actor=actor, now=uow.now)
     cards = {field.name: getattr(page.cards, field.name) for field in fields(page.cards)}
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, TEMPLATES[page.kind], _frame(page.person) | cards
@@ -93,3 +99,11 @@ def map_page(
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, "map.html", context
     )
+
+
+@router.get("/favicon.ico", include_in_schema=False,
+            dependencies=[Depends(require(Permission.public))])
+def favicon() -> FileResponse:
+    """The icon browsers ask for at the root (pages link ``static/img/favicon.svg``)."""
+    return FileResponse(FAVICON, media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=604800"})

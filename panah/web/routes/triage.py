@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 
+from panah.intake.channels.chat import state_frame
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.triage import service
@@ -85,15 +86,22 @@ def read_triage(uow: Uow, actor: Answer, contact_id: ContactAccess) -> TriagePub
 def post_mobile_team(uow: Uow, body: MobileTeamIn, actor: Answer,
                      contact_id: ContactAccess) -> DispatchRequestPublic:
     """Ask for a mobile team to the caller's location, with safety cautions for the crew."""
+    crew = service.ForTheCrew(summary=body.summary, place=body.place,
+                              caller_kind=body.caller_kind, prefer_woman=body.prefer_woman)
     return service.request_mobile_team(uow.session, contact_id=contact_id,
                                        cautions=body.cautions, note=body.note, actor=actor,
-                                       now=uow.now)
+                                       now=uow.now, crew=crew)
 
 
 @router.post("/contacts/{contact_id}/close", response_model=ClosedOut)
-def post_close(uow: Uow, body: CloseIn, actor: Answer, contact_id: ContactAccess) -> ClosedOut:
+def post_close(request: Request, uow: Uow, body: CloseIn, actor: Answer,
+               contact_id: ContactAccess, background: BackgroundTasks) -> ClosedOut:
     """Close the contact with the actions it ended in. Refused, and nothing saved, without
-    an outcome or when an outcome lacks what it needs; "not our remit" is not an outcome."""
-    return service.close_contact(uow.session, contact_id=contact_id,
-                                 outcomes=[o.model_dump() for o in body.outcomes],
-                                 actor=actor, now=uow.now)
+    an outcome or when an outcome lacks what it needs; "not our remit" is not an outcome.
+    A chat's open pages are told the conversation has ended."""
+    closed = service.close_contact(uow.session, contact_id=contact_id,
+                                   outcomes=[o.model_dump() for o in body.outcomes],
+                                   actor=actor, now=uow.now)
+    background.add_task(request.app.state.chat_hub.publish, contact_id,
+                        state_frame(closed.state))
+    return closed

@@ -9,20 +9,22 @@ in the page's language, with nothing saved (the use case runs in a savepoint).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from panah.core.errors import InvalidInput, PanahError
+from panah.intake.channels.chat import state_frame
 from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.triage import protocol_data, service
 from panah.triage.queries.panel import triage_panel
 from panah.triage.queries.protocols import screen_progress
 from panah.triage.referrals import service as referral_service
+from panah.triage.schemas import ClosedOut
 from panah.web.access import contact_access
 from panah.web.deps import Uow, Work, require
 
@@ -32,15 +34,44 @@ ContactAccess = Annotated[int, Depends(contact_access(Permission.answer_contacts
 BASE = "/line/contacts/{contact_id}/triage"
 
 
+@dataclass(frozen=True, slots=True)
+class ClosingForm:
+    """What the close form held when it was sent, shown again with a refusal so nothing
+    typed or chosen is lost."""
+
+    outcomes: tuple[str, ...]
+    note: str
+    resources: tuple[str, ...]
+    agency_code: str
+
+    @classmethod
+    def of(cls, form: FormData) -> ClosingForm:
+        return cls(outcomes=tuple(str(o) for o in form.getlist("outcome")),
+                   note=str(form.get("note") or ""),
+                   resources=tuple(str(r) for r in form.getlist("resource"))[:20],
+                   agency_code=str(form.get("agency_code") or ""))
+
+    def items(self) -> list[dict[str, object]]:
+        """The outcomes as the use case takes them."""
+        return [{"outcome": o, "note": self.note if o == "counselled" else None,
+                 "agency_code": (self.agency_code or None) if o == "referral" else None,
+                 "directory_entry_ids": self.resources if o == "information_given" else ()}
+                for o in self.outcomes]
+
+
 def _panel(request: Request, uow: Work, contact_id: int, *,
            screening: dict[str, Any] | None = None, error: PanahError | None = None,
-           notice: str | None = None, resource_query: str | None = None) -> Response:
-    """The panel; ``screening`` is a protocol being answered."""
-    panel = triage_panel(uow.session, contact_id=contact_id, resource_query=resource_query)
+           notice: str | None = None, resource_query: str | None = None,
+           closing: ClosingForm | None = None) -> Response:
+    """The panel; ``screening`` is a protocol being answered, ``closing`` a close form
+    refused (shown again as it was sent)."""
+    panel = triage_panel(uow.session, contact_id=contact_id, resource_query=resource_query,
+                         keep_resources=closing.resources if closing else ())
     context = {f.name: getattr(panel, f.name) for f in fields(panel)}
     return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
         request, "line/_triage.html",
-        {**context, "screening": screening, "error": error, "notice": notice})
+        {**context, "screening": screening, "error": error, "notice": notice,
+         "closing": closing})
 
 
 def _act(request: Request, uow: Work, contact_id: int, done: str, work: Callable[[], object],
@@ -117,9 +148,13 @@ async def mobile_team_form(request: Request, uow: Uow, actor: Answer, contact_id
     form = await request.form()
     cautions = [str(c) for c in form.getlist("caution")]
     note = str(form.get("note", "")) or None
+    crew = service.ForTheCrew(summary=str(form.get("summary", ""))[:500] or None,
+                              place=str(form.get("place", ""))[:300] or None,
+                              caller_kind=str(form.get("caller_kind", "")) or None,
+                              prefer_woman=form.get("prefer_woman") == "on")
     return _act(request, uow, contact_id, "mobile_team", lambda: service.request_mobile_team(
         uow.session, contact_id=contact_id, cautions=cautions, note=note, actor=actor,
-        now=uow.now))
+        now=uow.now, crew=crew))
 
 
 @router.post(BASE + "/referral", response_class=HTMLResponse)
@@ -135,11 +170,15 @@ async def referral_form(request: Request, uow: Uow, actor: Answer, contact_id: C
 
 @router.post(BASE + "/close", response_class=HTMLResponse)
 async def close_form(request: Request, uow: Uow, actor: Answer, contact_id: ContactAccess,
-                     ) -> Response:
-    form = await request.form()
-    items = [{"outcome": o, "note": form.get("note") if o == "counselled" else None,
-              "agency_code": form.get("agency_code") if o == "referral" else None,
-              "directory_entry_ids": form.getlist("resource") if o == "information_given"
-              else ()} for o in form.getlist("outcome")]
-    return _act(request, uow, contact_id, "closed", lambda: service.close_contact(
-        uow.session, contact_id=contact_id, outcomes=items, actor=actor, now=uow.now))
+                     background: BackgroundTasks) -> Response:
+    """Close the contact; refused, the form comes back as it was sent. A chat's open
+    pages are told the conversation has ended."""
+    closing = ClosingForm.of(await request.form())
+    closed: list[ClosedOut] = []
+    page = _act(request, uow, contact_id, "closed", lambda: closed.append(
+        service.close_contact(uow.session, contact_id=contact_id, outcomes=closing.items(),
+                              actor=actor, now=uow.now)), closing=closing)
+    if closed:
+        background.add_task(request.app.state.chat_hub.publish, contact_id,
+                            state_frame(closed[0].state))
+    return page

@@ -1,6 +1,9 @@
 /* Panah dispatch board: units by status and open incidents on a map, triage's requests,
- * recommendations and assignment. Live: asks for the board's stamp every few seconds and
- * redraws only when it changed. No internet tiles: the project's own province outlines.
+ * recommendations and assignment, and the incidents closed today and this week (each with
+ * its page). Live: asks for the board's stamp every few seconds and redraws only when it
+ * changed. No internet tiles: the project's own province outlines.
+ * Persian first: Persian digits and decimal separator, call signs and numbers isolated
+ * (<bdi>) so a row reads in the right order right to left, every code in words.
  * window.panahBoard exposes what was drawn, for people debugging and for the browser tests. */
 (function () {
   "use strict";
@@ -10,7 +13,8 @@
   var fa = data.lang === "fa";
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrf = meta ? meta.getAttribute("content") : "";
-  var state = { stamp: null, board: null, redraws: 0, error: null, picks: {}, lastAssign: null };
+  var state = { stamp: null, board: null, redraws: 0, error: null, picks: {}, lastAssign: null,
+                confirming: {} };
   window.panahBoard = state;
 
   var COLOURS = {
@@ -21,8 +25,33 @@
 
   function digits(value) {
     var text = String(value);
-    return fa ? text.replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : text;
+    if (!fa) { return text; }
+    return text.replace(/(\d)\.(\d)/g, "$1٫$2")  // the Persian decimal separator
+      .replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; });
   }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (_, name) {
+      return name in values ? values[name] : "{" + name + "}";
+    });
+  }
+  // A call sign (Latin letters and digits) kept whole and in its own direction in a
+  // right-to-left row: without it "MZN-01 ۷ دقیقه" reads "دقیقه MZN-01 ۷".
+  function sign(callSign) { return el("bdi", { dir: "ltr", "class": "call-sign", text: callSign }); }
+  function word(group, code) {
+    var key = group + "." + code;
+    return data.words[key] || code;
+  }
+  function reason(code) {  // "not_available:on_scene" → "not available (on scene)"
+    var parts = String(code).split(":");
+    var said = word("board.excluded_reason", parts[0]);
+    if (parts.length < 2) { return said; }
+    var detail = parts[0] === "not_available" ? statusLabel(parts[1])
+      : parts[1].split(",").map(function (r) {
+        return ((data.roles || {})[r] || {})[data.lang] || r.replace(/_/g, " ");
+      }).join("، ");
+    return said + " (" + detail + ")";
+  }
+  function incidentNo(id) { return fill(L10N.incident_no, { id: digits(id) }); }
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -36,6 +65,11 @@
     var d = new Date(iso);
     return digits(d.toLocaleTimeString(fa ? "fa-IR-u-nu-latn" : "en-GB",
       { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Tehran" }));
+  }
+  function dayAndClock(iso) {  // earlier this week: the weekday too ("شنبه ۰۹:۲۰")
+    var day = new Date(iso).toLocaleDateString(fa ? "fa-IR" : "en-GB",
+      { weekday: "long", timeZone: "Asia/Tehran" });
+    return day + " " + clock(iso);
   }
   function say(text, kind) {
     var box = document.getElementById("board-message");
@@ -56,11 +90,20 @@
       });
     });
   }
+  function sayWith(text, callSign, kind) {
+    var box = document.getElementById("board-message");
+    box.textContent = "";
+    box.appendChild(el("span", { text: text }));
+    box.appendChild(sign(callSign));
+    box.className = "alert alert-" + (kind || "info");
+    box.hidden = false;
+  }
   function problem(json) { return (fa ? json.message_fa : json.message) || json.message || ""; }
 
   // ---- the map ---------------------------------------------------------------------
   var map = L.map("board-map", { zoomSnap: 0.25, attributionControl: false, minZoom: 5, maxZoom: 15 });
   map.setView([36.45, 52.0], 8);
+  if (window.panahTiles) window.panahTiles(map);
   var outline = L.featureGroup().addTo(map);
   var units = L.featureGroup().addTo(map);
   var incidents = L.featureGroup().addTo(map);
@@ -80,14 +123,19 @@
     incidents.clearLayers();
     board.units.forEach(function (u) {
       if (u.lat == null) { return; }
+      // The call sign always shows beside the point (a permanent label); its status and
+      // staleness are the point's title.
       L.circleMarker([u.lat, u.lon], {
         radius: 8, color: "#fff", weight: 2, fillColor: COLOURS[u.status] || "#333", fillOpacity: 0.95
-      }).bindTooltip(u.call_sign + " · " + statusLabel(u.status) + (u.position_stale ? " · " + L10N.stale : ""))
-        .addTo(units);
+      }).bindTooltip(u.call_sign, { permanent: true, direction: "top", offset: [0, -8],
+                                   className: "board-unit-label", interactive: false })
+        .addTo(units)
+        .getElement().setAttribute("aria-label", u.call_sign + " · " + statusLabel(u.status) +
+          (u.position_stale ? " · " + L10N.stale : ""));
     });
     board.incidents.forEach(function (i) {
       L.circleMarker([i.lat, i.lon], { radius: 10, color: "#b3261e", weight: 3, fillOpacity: 0.2 })
-        .bindTooltip("#" + digits(i.id) + " · " + (data.priorities[i.priority] || i.priority))
+        .bindTooltip(incidentNo(i.id) + " · " + (data.priorities[i.priority] || i.priority))
         .addTo(incidents);
     });
   }
@@ -103,7 +151,7 @@
         api("POST", "/api/dispatch/alerts/" + a.id + "/acknowledge", {}).then(refresh);
       });
       list.appendChild(el("li", { "class": "board-alert", "data-alert": a.id }, [
-        el("strong", { text: a.call_sign }), el("span", { text: " " + L10N.check_in_missed + " · " + clock(a.raised_at) + " " }),
+        el("strong", {}, [sign(a.call_sign)]), el("span", { text: " " + L10N.check_in_missed + " · " + clock(a.raised_at) + " " }),
         button]));
     });
   }
@@ -141,28 +189,74 @@
       var recommend = el("button", { type: "button", "class": "button button-small", "data-recommend": i.id, text: L10N.recommend });
       recommend.addEventListener("click", function () { loadPicks(i.id); });
       var picks = el("ol", { "class": "picks", id: "picks-" + i.id });
-      var cancel = null;
-      if (!i.units.length) {  // a false alarm or a duplicate: closed as cancelled
+      var cancel = null, confirm = null;
+      if (!i.units.length) {  // a false alarm or a duplicate: closed as cancelled, once confirmed
         cancel = el("button", { type: "button", "class": "button button-small button-quiet",
           "data-cancel-incident": i.id, text: L10N.close });
+        confirm = cancelConfirmation(i);
         cancel.addEventListener("click", function () {
-          if (!window.confirm(L10N.close + " #" + digits(i.id) + "?")) { return; }
-          api("POST", "/api/incidents/" + i.id + "/close", { cancelled: true }).then(function (res) {
-            if (!res.ok) { say(problem(res.json), "error"); }
-            refresh(true);
-          });
+          state.confirming[i.id] = true;  // kept open across the board's redraws
+          confirm.hidden = false;
+          confirm.querySelector("[data-cancel-yes]").focus();
         });
       }
+      var about = (fa ? i.categories_fa : i.categories_en) || [];
       var item = el("li", { "class": "board-incident", "data-incident": i.id }, [
         el("div", {}, [
-          el("strong", { text: "#" + digits(i.id) + " " }),
+          el("a", { href: "/dispatch/incidents/" + i.id, "class": "incident-link", text: incidentNo(i.id) }),
+          el("span", { text: " " }),
           el("span", { "class": "risk risk-" + i.priority, text: data.priorities[i.priority] || i.priority }),
-          el("span", { text: " " + (i.place || "") + " · " + clock(i.created_at) + " " }),
-          i.units.length ? el("span", { "class": "muted", text: L10N.units + ": " + i.units.join("، ") + " " }) : null,
+          el("span", { text: " " + (i.place || (fa ? i.area_fa : i.area_en) || "") + " · " + clock(i.created_at) + " " }),
+          about.length ? el("span", { "class": "muted", text: about.join("، ") + " " }) : null,
+          i.units.length ? el("span", { "class": "muted" }, [el("span", { text: L10N.units + ": " })].concat(
+            i.units.map(function (u) { return sign(u); }))) : null,
           recommend, cancel]),
-        cautions, picks]);
+        confirm, cautions, picks]);
       list.appendChild(item);
       if (state.picks[i.id]) { drawPicks(i.id, state.picks[i.id]); }
+    });
+  }
+
+  // Cancelling an incident asks first, in the page and in the page's language.
+  function cancelConfirmation(i) {
+    var yes = el("button", { type: "button", "class": "button button-small button-danger", "data-cancel-yes": i.id,
+      text: L10N.cancel_yes });
+    var no = el("button", { type: "button", "class": "button button-small button-quiet", "data-cancel-no": i.id,
+      text: L10N.cancel_no });
+    var box = el("div", { "class": "alert alert-warn board-confirm", role: "alertdialog", "data-confirm-cancel": i.id }, [
+      el("p", { text: fill(L10N.cancel_confirm, { incident: incidentNo(i.id) }) }), yes, el("span", { text: " " }), no]);
+    box.hidden = !state.confirming[i.id];
+    no.addEventListener("click", function () { delete state.confirming[i.id]; box.hidden = true; });
+    yes.addEventListener("click", function () {
+      yes.disabled = true;
+      delete state.confirming[i.id];
+      api("POST", "/api/incidents/" + i.id + "/close", { cancelled: true }).then(function (res) {
+        if (!res.ok) { say(problem(res.json), "error"); }
+        refresh(true);
+      });
+    });
+    return box;
+  }
+
+  function drawClosed(board) {
+    [["board-closed-today", board.closed_today || [], clock],
+     ["board-closed-earlier", board.closed_earlier || [], dayAndClock]].forEach(function (pair) {
+      var list = document.getElementById(pair[0]);
+      list.textContent = "";
+      document.getElementById(pair[0] + "-count").textContent = digits(pair[1].length);
+      if (!pair[1].length) { list.appendChild(el("li", { "class": "muted", text: L10N.no_closed })); }
+      pair[1].forEach(function (c) {
+        var went = c.units.length ? [el("span", { text: " · " })].concat(c.units.map(function (u, n) {
+          return n ? el("span", {}, [el("span", { text: "، " }), sign(u)]) : sign(u);
+        })) : [];
+        list.appendChild(el("li", { "class": "board-closed-item", "data-closed-incident": c.id, "data-state": c.state }, [
+          el("a", { href: "/dispatch/incidents/" + c.id, "class": "incident-link", text: incidentNo(c.id) }),
+          el("span", { text: " " }),
+          el("span", { "class": "incident-state incident-state-" + c.state, text: word("incident.state", c.state) }),
+          el("span", { text: " · " + pair[2](c.closed_at) + (c.place ? " · " + c.place : "") }),
+          c.outcome ? el("span", { "class": "muted", text: " · " + word("field.outcome", c.outcome) }) : null
+        ].concat(went)));
+      });
     });
   }
 
@@ -178,17 +272,22 @@
     var list = document.getElementById("picks-" + incidentId);
     if (!list) { return; }
     list.textContent = "";
-    if (!found.picks.length) { list.appendChild(el("li", { "class": "muted", text: L10N.no_picks })); }
+    if (!found.picks.length) { list.appendChild(el("li", { "class": "muted picks-note", text: L10N.no_picks })); }
     found.picks.forEach(function (p, rank) {
       var button = el("button", { type: "button", "class": "button button-small" + (rank === 0 ? " button-primary" : ""),
-        "data-assign": p.unit_id, text: L10N.assign + " " + p.call_sign });
+        "data-assign": p.unit_id }, [el("span", { text: L10N.assign + " " }), sign(p.call_sign)]);
       button.addEventListener("click", function () { assign(incidentId, p.unit_id); });
       list.appendChild(el("li", { "class": "pick", "data-unit": p.unit_id }, [
-        el("strong", { text: p.call_sign + " " }), el("span", { text: (fa ? p.explain_fa : p.explain_en) + " " }), button]));
+        el("strong", {}, [sign(p.call_sign)]), el("span", { text: " " }),
+        el("span", { "class": "pick-explain", text: fa ? p.explain_fa : p.explain_en }), el("span", { text: " " }), button]));
     });
     if (found.excluded.length) {
-      list.appendChild(el("li", { "class": "muted small", text: L10N.excluded + ": " +
-        found.excluded.map(function (e) { return e.call_sign + " (" + e.reason + ")"; }).join("، ") }));
+      var left = el("li", { "class": "muted small board-excluded picks-note" }, [el("span", { text: L10N.excluded + ": " })]);
+      found.excluded.forEach(function (e, n) {
+        left.appendChild(el("span", { "data-excluded": e.unit_id }, [
+          el("span", { text: n ? "؛ " : "" }), sign(e.call_sign), el("span", { text: ": " + reason(e.reason) })]));
+      });
+      list.appendChild(left);
     }
   }
 
@@ -196,7 +295,7 @@
     return api("POST", "/api/incidents/" + incidentId + "/assignments", { unit_id: unitId }).then(function (res) {
       state.lastAssign = res.status;
       if (res.status === 201) {
-        say(L10N.assigned + ": " + res.json.call_sign, "success");
+        sayWith(L10N.assigned + ": ", res.json.call_sign, "success");
         delete state.picks[incidentId];
       } else if (res.status === 409 && res.json.recommendation) {
         say(problem(res.json), "warn");
@@ -218,10 +317,10 @@
           title: clock(t.at), text: (fa ? t.status_fa : t.status_en) + " " + clock(t.at) });
       }));
       body.appendChild(el("tr", { "data-unit": u.call_sign }, [
-        el("td", { dir: "ltr", text: u.call_sign }),
+        el("td", {}, [sign(u.call_sign)]),
         el("td", {}, [el("span", { "class": "status status-" + u.status, "data-unit-status": u.status, text: statusLabel(u.status) }),
           u.position_stale && u.status !== "available_at_post" ? el("span", { "class": "muted small", text: " " + L10N.stale }) : null]),
-        el("td", { text: (fa ? u.post_fa : u.post) || "" }),
+        el("td", { text: ((fa ? u.post_fa : u.post) || "") + (u.at_home ? " (" + L10N.at_home + ")" : "") }),
         el("td", { text: u.crew.join("، ") }),
         el("td", {}, [trail])]));
     });
@@ -233,7 +332,7 @@
     form.hidden = false;
     form.dataset.lat = lat;
     form.dataset.lon = lon;
-    document.getElementById("board-new-point").textContent = lat.toFixed(5) + ", " + lon.toFixed(5);
+    document.getElementById("board-new-point").textContent = digits(lat.toFixed(5)) + "، " + digits(lon.toFixed(5));
     if (draft) { draft.remove(); }
     draft = L.marker([lat, lon]).addTo(map);
   }
@@ -267,6 +366,7 @@
     drawAlerts(board);
     drawRequests(board);
     drawIncidents(board);
+    drawClosed(board);
     drawUnits(board);
   }
 
@@ -288,8 +388,14 @@
     });
   }
 
+  // Where positions and the teams' messages come from, in a user's words; the technical
+  // detail (which setting, which address) stays in the JSON for the administrator.
   api("GET", "/api/dispatch/mqtt").then(function (res) {
-    if (res.ok) { document.getElementById("board-bus").textContent = fa ? res.json.detail_fa : res.json.detail_en; }
+    if (!res.ok) { return; }
+    var bus = document.getElementById("board-bus");
+    bus.dataset.configured = String(res.json.configured);
+    bus.dataset.connected = String(res.json.connected);
+    bus.textContent = !res.json.configured ? L10N.bus_none : res.json.connected ? L10N.bus_connected : L10N.bus_down;
   });
   refresh(true);
   setInterval(refresh, data.poll_seconds * 1000);

@@ -6,11 +6,12 @@
 //   /api/                 the network only
 "use strict";
 
-var VERSION = "panah-field-2";
+var VERSION = "panah-field-4";  // 4: streets from the deployment's tile server (issue 14)
 var SHELL = [
   "/static/js/field.js",
   "/static/js/team_channels.js",
   "/static/js/csrf.js",
+  "/static/js/tiles.js",
   "/static/css/field.css",
   "/static/css/panah.css",
   "/static/vendor/leaflet-1.9.4/leaflet.js",

@@ -44,7 +44,9 @@
 
   function digits(value) {
     var text = String(value);
-    return FA ? text.replace(/\d/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹".charAt(+d); }) : text;
+    if (!FA) return text;
+    return text.replace(/(\d)\.(\d)/g, "$1٫$2") // the Persian decimal separator: ۱٫۹
+      .replace(/\d/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹".charAt(+d); });
   }
 
   function latinDigits(text) {
@@ -216,11 +218,30 @@
       none.textContent = S.no_cautions;
       list.appendChild(none);
     }
-    $("field-place").textContent = incident.place || digits(incident.lat.toFixed(4) + "، " + incident.lon.toFixed(4));
+    renderContext(incident);
+    var area = (FA ? incident.area_fa : incident.area_en) || "";
+    $("field-place").textContent = incident.place || area ||
+      digits(incident.lat.toFixed(4)) + "، " + digits(incident.lon.toFixed(4));
+    $("field-area").textContent = incident.place ? area : "";
     $("field-note").textContent = incident.note || "";
     $("field-note").hidden = $("field-note-title").hidden = !incident.note;
     $("field-geo").href = "geo:" + incident.lat + "," + incident.lon + "?q=" + incident.lat + "," + incident.lon;
     drawMap(incident);
+  }
+
+  // Why the crew is going: what it is about, who called, whether a woman worker is
+  // wanted, and the counsellor's summary (each line hidden when there is nothing to say).
+  function renderContext(incident) {
+    var about = (FA ? incident.categories_fa : incident.categories_en) || [];
+    $("field-about").textContent = about.join(FA ? "، " : ", ");
+    $("field-about").hidden = $("field-about-title").hidden = !about.length;
+    var caller = incident.caller_kind ? (boot.caller_labels[incident.caller_kind] || incident.caller_kind) : "";
+    $("field-caller").textContent = caller;
+    $("field-caller").hidden = $("field-caller-title").hidden = !caller;
+    $("field-woman").hidden = $("field-woman-title").hidden = !incident.prefer_woman;
+    $("field-summary").textContent = incident.summary || "";
+    $("field-summary-box").hidden = !incident.summary;
+    $("field-context").hidden = !about.length && !caller && !incident.prefer_woman;
   }
 
   function renderButtons(v) {
@@ -327,9 +348,13 @@
     if (key === drawn) return; // redrawing would undo the crew's own zoom
     drawn = key;
     if (!map) {
-      map = L.map($("field-map"), { zoomSnap: 0.5, attributionControl: false, minZoom: 5, maxZoom: 17 });
+      // Zoom buttons at the bottom: the sticky sync bar can cover the map's top edge.
+      map = L.map($("field-map"), { zoomSnap: 0.5, attributionControl: false, minZoom: 5, maxZoom: 17,
+                                   zoomControl: false });
+      L.control.zoom({ position: "bottomright" }).addTo(map);
       layers = L.layerGroup().addTo(map);
       L.control.scale({ imperial: false }).addTo(map);
+      if (window.panahTiles) window.panahTiles(map);
     }
     layers.clearLayers();
     var points = [scene];
@@ -348,7 +373,8 @@
     } else if (from) {
       L.circleMarker(from, { radius: 8, color: "#0f5e6e", weight: 3, fillColor: "#fff", fillOpacity: 1,
                              className: "field-point-post" })
-        .bindTooltip(S["map.post"] + (boot.post.name ? " — " + boot.post.name : "")).addTo(layers);
+        .bindTooltip(S[boot.post.home ? "map.home" : "map.post"] +
+                     (boot.post.name ? " — " + boot.post.name : "")).addTo(layers);
     }
     if (from) {
       points.push(from);

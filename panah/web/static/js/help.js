@@ -1,11 +1,25 @@
-// The public help page. Keeps nothing: no cookies, no storage; the chat token lives in
-// this page's memory only. Quick exit replaces the page so "back" does not return here.
+// The public help page. Keeps nothing: no cookies, no storage; the chat token and the
+// visitor's own token live in this page's memory only. Quick exit replaces the page so
+// "back" does not return here. window.panahHelp exposes what happened, for the browser tests.
 (function () {
   "use strict";
   var text = JSON.parse(document.getElementById("help-text").textContent);
+  var fa = text.lang === "fa";
   var where = null;
   var socket = null;
+  var chat = null; // { id, token, state }
   var $ = function (id) { return document.getElementById(id); };
+  var state = { visitor: visitorToken(), chat: null, states: [], limited: null };
+  window.panahHelp = state;
+
+  // One random token per page load, counted by the server against a limit per visitor.
+  function visitorToken() {
+    var bytes = new Uint8Array(18);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    var raw = "";
+    bytes.forEach(function (b) { raw += String.fromCharCode(b); });
+    return btoa(raw).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
 
   $("quick-exit").addEventListener("click", function () {
     document.body.innerHTML = "";
@@ -22,6 +36,48 @@
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 
+  function said(body) { return body && (fa ? body.message_fa : body.message); }
+
+  // Over the limit: say why, and show the numbers to call now, at the top of the page.
+  function limited(body) {
+    state.limited = body;
+    $("limited-message").textContent = said(body) || text.failed;
+    $("limited").hidden = false;
+    $("limited").scrollIntoView({ block: "start" });
+  }
+
+  function post(url, body) {
+    body.visitor = state.visitor;
+    return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" },
+                        body: JSON.stringify(body), credentials: "omit" })
+      .then(function (r) {
+        return r.json().catch(function () { return null; }).then(function (b) {
+          return { ok: r.ok, status: r.status, body: b };
+        });
+      });
+  }
+
+  function showState(value) {
+    if (!chat) { return; }
+    chat.state = value;
+    state.states.push(value);
+    var status = $("chat-status");
+    status.dataset.state = value;
+    if (value === "closed") { ended(); return; }
+    if (value === "assigned" || value === "answered" || value === "wrap_up") {
+      status.textContent = text.taken;
+    }
+  }
+
+  // The counsellor closed the conversation: say so, offer a new one and the numbers.
+  function ended() {
+    $("chat-status").textContent = text.ended;
+    $("chat-input").disabled = true;
+    $("chat-send").disabled = true;
+    $("chat-ended").hidden = false;
+    if (socket) { socket.onclose = null; socket.close(); socket = null; }
+  }
+
   function show(frame) {
     if (frame.type === "message") {
       var item = document.createElement("li");
@@ -29,18 +85,23 @@
       item.dataset.sender = frame.sender;
       item.textContent = frame.text;
       $("chat-log").appendChild(item);
-      if (frame.sender === "counsellor") { $("chat-status").textContent = text.taken; }
+      if (frame.sender === "counsellor" && chat && chat.state !== "closed") {
+        $("chat-status").textContent = text.taken;
+      }
+    } else if (frame.type === "state") {
+      showState(frame.state);
     } else if (frame.type === "error") {
       $("chat-status").textContent = frame.message_fa + " / " + frame.message;
     }
   }
 
-  function connect(id, token) {
+  function connect(current) {
+    if (chat !== current || current.state === "closed") { return; }
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + "/ws/help/chats/" + id +
-                           "?token=" + encodeURIComponent(token));
+    socket = new WebSocket(scheme + window.location.host + "/ws/help/chats/" + current.id +
+                           "?token=" + encodeURIComponent(current.token));
     socket.onmessage = function (event) { show(JSON.parse(event.data)); };
-    socket.onclose = function () { setTimeout(function () { connect(id, token); }, 2000); };
+    socket.onclose = function () { setTimeout(function () { connect(current); }, 2000); };
   }
 
   $("start-chat").addEventListener("click", function () {
@@ -50,21 +111,40 @@
                  wants_woman: $("wants-woman").checked, language: $("language").value };
     if (where) { body.lat = where.lat; body.lon = where.lon; body.accuracy_m = where.accuracy_m; }
     $("start-chat").disabled = true;
-    fetch("/api/help/chats", { method: "POST", headers: { "Content-Type": "application/json" },
-                               body: JSON.stringify(body), credentials: "omit" })
-      .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
-      .then(function (result) {
-        if (!result[0]) { throw new Error(result[1].message_fa || text.failed); }
-        $("chat-start").hidden = true;
-        $("chat").hidden = false;
-        connect(result[1].contact_id, result[1].token);
-        $("chat-input").focus();
-      })
-      .catch(function (error) {
-        $("start-chat").disabled = false;
-        $("chat-error").hidden = false;
-        $("chat-error").textContent = error.message || text.failed;
-      });
+    $("chat-error").hidden = true;
+    post("/api/help/chats", body).then(function (result) {
+      $("start-chat").disabled = false;
+      if (result.status === 429) { limited(result.body); return; }
+      if (!result.ok) { throw new Error(said(result.body) || text.failed); }
+      $("limited").hidden = true;
+      chat = { id: result.body.contact_id, token: result.body.token, state: "queued" };
+      state.chat = result.body.contact_id;
+      $("chat-start").hidden = true;
+      $("chat").hidden = false;
+      connect(chat);
+      $("chat-input").focus();
+    }).catch(function (error) {
+      $("start-chat").disabled = false;
+      $("chat-error").hidden = false;
+      $("chat-error").textContent = error.message || text.failed;
+    });
+  });
+
+  // After the end: back to the start, with nothing of the old conversation on the page.
+  $("chat-again").addEventListener("click", function () {
+    if (socket) { socket.onclose = null; socket.close(); socket = null; }
+    chat = null;
+    state.chat = null;
+    $("chat-log").textContent = "";
+    $("chat-status").textContent = text.waiting;
+    $("chat-status").dataset.state = "queued";
+    $("chat-input").disabled = false;
+    $("chat-send").disabled = false;
+    $("chat-ended").hidden = true;
+    $("chat").hidden = true;
+    $("message").value = "";
+    $("chat-start").hidden = false;
+    $("message").focus();
   });
 
   function send() {
@@ -84,12 +164,14 @@
                  place: $("report-place").value.trim() || null,
                  when: $("report-when").value.trim() || null };
     if (where) { body.lat = where.lat; body.lon = where.lon; }
-    fetch("/api/help/reports", { method: "POST", headers: { "Content-Type": "application/json" },
-                                 body: JSON.stringify(body), credentials: "omit" })
-      .then(function (r) {
-        $("report-status").textContent = r.ok ? text.reported : text.failed;
-        if (r.ok) { $("report-form").reset(); }
-      })
-      .catch(function () { $("report-status").textContent = text.failed; });
+    post("/api/help/reports", body).then(function (result) {
+      if (result.status === 429) {
+        $("report-status").textContent = said(result.body) || text.failed;
+        limited(result.body);
+        return;
+      }
+      $("report-status").textContent = result.ok ? text.reported : text.failed;
+      if (result.ok) { $("report-form").reset(); }
+    }).catch(function () { $("report-status").textContent = text.failed; });
   });
 })();

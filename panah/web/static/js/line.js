@@ -177,6 +177,7 @@
     state.map = mapState;
     var map = L.map(node, { zoomSnap: 0.25, attributionControl: false, minZoom: 4, maxZoom: 17 });
     map.setView([32.5, 54.0], 5);
+    if (window.panahTiles) window.panahTiles(map);
     var provinces = L.featureGroup().addTo(map);
     var counties = L.featureGroup().addTo(map);
     var spot = L.featureGroup().addTo(map);
@@ -299,7 +300,26 @@
         badge.setAttribute("data-state", value);
         badge.textContent = labels.states[value] || value;
       }
+      if (value === "closed") { ended(); }
     }
+
+    // Closed: no longer live, nothing more to send, no socket to keep open.
+    function ended() {
+      chat.state = "closed";
+      chat.ended = true;
+      status.textContent = labels.ended;
+      input.disabled = true;
+      sendButton.disabled = true;
+      input.placeholder = labels.ended_placeholder;
+      poll(false);
+      if (socket) {
+        socket.onclose = null;
+        socket.close();
+        socket = null;
+        chat.socket = "closed";
+      }
+    }
+    chat.end = ended;
 
     function history() {
       return api("GET", base).then(function (result) {
@@ -323,7 +343,7 @@
       socket.onopen = function () {
         retries = 0;
         chat.socket = "open";
-        status.textContent = labels.live;
+        if (chat.state !== "closed") { status.textContent = labels.live; }
         poll(false);
       };
       socket.onmessage = function (event) {
@@ -374,7 +394,29 @@
         send();
       }
     });
+    if (document.getElementById("line-chat").getAttribute("data-ended") === "yes") {
+      chat.state = "closed";
+      chat.ended = true;
+      history();  // the conversation as it was; nothing live to connect to
+      return;
+    }
     history().then(connect, connect);
+  }
+
+  // The triage panel closed the contact (HTMX swapped it in): the chat ends with it.
+  function watchPanel() {
+    document.addEventListener("htmx:afterSettle", function () {
+      var panel = document.getElementById("triage-panel");
+      if (panel && panel.getAttribute("data-state") === "closed" && state.chat && state.chat.end &&
+          !state.chat.ended) {
+        var badge = document.getElementById("contact-state");
+        if (badge) {
+          badge.setAttribute("data-state", "closed");
+          badge.textContent = labels.states.closed;
+        }
+        state.chat.end();
+      }
+    });
   }
 
   function initContact() {
@@ -382,6 +424,7 @@
     if (!screen) { return; }
     initMap();
     initChat(screen.getAttribute("data-contact"));
+    watchPanel();
   }
 
   initTake();

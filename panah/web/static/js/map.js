@@ -34,6 +34,7 @@
   }
 
   var map = L.map("map", { zoomSnap: 0.25, attributionControl: false, minZoom: 4, maxZoom: 14 });
+  if (window.panahTiles) window.panahTiles(map);
   map.setView([32.5, 54.0], 5);
   var provinceLayer = L.featureGroup().addTo(map);
   var countyLayer = L.featureGroup().addTo(map);
