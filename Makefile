@@ -6,22 +6,24 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 BOUNDARIES ?= ../shared/data/iran-boundaries
 # Pure domain code and the security core: checked with mypy --strict.
 MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
-	panah/core/clock.py panah/security/policy.py panah/security/roles.py \
+	panah/core/clock.py panah/core/days.py panah/security/policy.py panah/security/roles.py \
 	panah/security/audit.py panah/security/crypto.py panah/security/access.py \
 	panah/security/retention.py panah/cases/model.py panah/cases/service.py \
 	panah/reports/deidentified.py panah/web/access.py \
 	panah/intake/model.py panah/intake/routing/aml.py panah/intake/routing/phones.py \
 	panah/intake/routing/location.py panah/intake/routing/model.py panah/intake/queue/model.py \
 	panah/intake/queue/overflow.py panah/intake/inbound/events.py panah/core/timers.py panah/triage/directory/model.py \
-	panah/intake/queue/loads.py panah/intake/limits/model.py \
+	panah/intake/queue/loads.py panah/intake/limits/model.py panah/centres/model.py \
 	panah/triage/history.py panah/intake/inbound/writer.py panah/intake/routing/lines.py \
 	panah/integrations/fastagi.py panah/integrations/sms.py \
 	panah/triage/taxonomy.py panah/triage/protocols.py panah/triage/protocol_data.py \
-	panah/triage/referrals/model.py panah/triage/followups/model.py panah/triage/outcomes.py \
+	panah/triage/referrals/model.py panah/dispatch/fleet_model.py panah/triage/followups/model.py panah/triage/outcomes.py \
 	panah/triage/referrals/exchange.py panah/triage/actions.py \
 	panah/dispatch/model.py panah/dispatch/recommend.py panah/geo/travel.py \
 	panah/integrations/mqtt.py panah/integrations/mqtt_messages.py \
-	panah/integrations/routing_engine.py panah/integrations/radio.py
+	panah/integrations/routing_engine.py panah/integrations/radio.py \
+	panah/org/columns.py panah/org/model.py panah/org/report.py panah/org/files.py \
+	panah/security/people/model.py
 
 .PHONY: run test lint bench install clean help
 

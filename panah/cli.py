@@ -193,5 +193,23 @@ def _mount_agi() -> None:
 _mount_agi()
 
 
+def _mount_org() -> None:
+    from panah.org.cli import app as org_app
+
+    app.add_typer(org_app, name="org")
+
+
+_mount_org()
+
+
+def _mount_people() -> None:
+    from panah.security.people.cli import app as users_app
+
+    app.add_typer(users_app, name="users")
+
+
+_mount_people()
+
+
 if __name__ == "__main__":
     app()

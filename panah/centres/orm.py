@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from panah.centres.model import CentreKind
 from panah.core.db import Base
 
-
-class CentreKind(StrEnum):
-    line_123 = "line_123"  # provincial 123 centre
-    crisis_centre = "crisis_centre"  # مرکز مداخله در بحران (with or without shelter)
-    county_centre = "county_centre"  # county social-emergency centre
-    community_base = "community_base"  # پایگاه خدمات اجتماعی
+__all__ = ["Centre", "CentreKind", "CountyService"]
 
 
 class Centre(Base):
@@ -31,6 +25,8 @@ class Centre(Base):
     lon: Mapped[float] = mapped_column(Float)
     has_shelter: Mapped[bool] = mapped_column(Boolean, default=False)
     shelter_beds: Mapped[int] = mapped_column(Integer, default=0)
+    # When it is open, Iran time: "24/7", or spans such as "08:00-14:00, 16:00-20:00".
+    hours: Mapped[str] = mapped_column(String(200), default="24/7", server_default="24/7")
 
 
 class CountyService(Base):
@@ -41,3 +37,6 @@ class CountyService(Base):
     county_id: Mapped[int] = mapped_column(ForeignKey("county.id"), primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
     covering_county_id: Mapped[int | None] = mapped_column(ForeignKey("county.id"))
+    # Grows with every change of coverage (across the table): routing rebuilds its context
+    # when the newest revision or the number of rows moves (see ``coverage_stamp``).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

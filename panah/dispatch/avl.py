@@ -3,7 +3,9 @@ channel messages (a topic per channel).
 
 The broker delivers at QoS 1 and the client acknowledges a message only after this handler
 returns, so a position is in the database before the broker forgets it; a crash in between
-means the broker sends it again, and the store ignores the repeat.
+means the broker sends it again, and the store ignores the repeat. A unit that has a
+tracker key (``dispatch.fleet``) must send it as the position's ``key``: without it, or
+with another, the position is refused and nothing is stored.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from panah.core.db import unit_of_work
 from panah.core.errors import NotFound, PanahError
 from panah.dispatch import field as field_updates
 from panah.dispatch import team_channels as channels
+from panah.dispatch.fleet import check_unit_key
+from panah.dispatch.fleet_model import key_in_payload
 from panah.dispatch.orm import TeamChannel
 from panah.dispatch.service import unit_by_call_sign
 from panah.integrations.mqtt_messages import parse_channel_message, parse_position
@@ -69,6 +73,7 @@ class BusListener:
         now = self.clock.now()
         with unit_of_work(self.factory) as session:
             unit = unit_by_call_sign(session, message.call_sign)
+            check_unit_key(unit, key_in_payload(payload))
             report = field_updates.PositionReport(
                 lat=message.lat, lon=message.lon, at=message.at, accuracy_m=message.accuracy_m,
                 speed_kmh=message.speed_kmh, heading_deg=message.heading_deg, source="mqtt")

@@ -71,6 +71,12 @@ class Unit(Base):
     # On scene: when the crew must next say they are safe (the timer lives here).
     check_in_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The unit's tracker key (``pnt_<prefix>_<secret>``, shown once): the prefix finds the
+    # unit, a SHA-256 of the secret proves the tracker (see ``dispatch.fleet``).
+    tracker_key_prefix: Mapped[str | None] = mapped_column(String(16), index=True,
+                                                           unique=True)
+    tracker_key_hash: Mapped[str | None] = mapped_column(String(64))
+    tracker_key_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CrewMember(Base):

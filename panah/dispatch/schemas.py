@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from panah.dispatch.model import CallerKind, Priority, UnitStatus
+from panah.dispatch.orm import PostKind, UnitKind
 from panah.dispatch.recommend import Recommendation
 
 Lat = Annotated[float, Field(ge=-90, le=90)]
@@ -435,3 +436,108 @@ class ShiftPublic(BaseModel):
     ends_at: datetime
     crew_member_ids: list[int]
     seats: list[SeatPublic]
+
+
+# ---- the fleet as an administrator enters it (issue 15: also one spreadsheet row) -------------
+
+FleetCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
+CallSign = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$",
+                                examples=["MZN-12"])]
+Username = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class PostIn(BaseModel):
+    """A post, keyed by ``code``: permanent, or a Nowruz post open from ``active_from`` to
+    ``active_to`` (both required for it, refused for a permanent one). ``county`` is its
+    key or its Persian or English name; the point must lie in the province (the county's;
+    ``province_code``, when given, must be the same)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, str_strip_whitespace=True)
+
+    code: FleetCode = Field(examples=["MZN-N-NUR"])
+    kind: PostKind
+    name_fa: str = Field(min_length=1, max_length=160)
+    name_en: str = Field(min_length=1, max_length=160)
+    province_code: str | None = Field(default=None, pattern=r"^IR-\d\d$")
+    county: str = Field(min_length=1, max_length=120)
+    lat: Lat
+    lon: Lon
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class UnitIn(BaseModel):
+    """A vehicle, keyed by ``call_sign``: its kind, its home centre (by code; the unit
+    belongs to that centre's province), the post it waits at (by code, same province), and
+    whether it is in service (``active``: false retires it)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    call_sign: CallSign
+    kind: UnitKind
+    home_centre_code: FleetCode
+    post_code: FleetCode | None = None
+    active: bool = True
+    # The crew roster: usernames of active accounts of the unit's province (roles field_crew,
+    # social_worker or psychologist), in the seat each fills. None (left out, a blank
+    # column) leaves the roster as it is; a list replaces the members who hold an account
+    # (named members without one stay).
+    social_workers: list[Username] | None = Field(
+        default=None, max_length=20, examples=[["sh.rahmani"]],
+        description="Usernames seated as social workers; omitted: roster unchanged.")
+    psychologists: list[Username] | None = Field(
+        default=None, max_length=20, examples=[["p.nouri"]],
+        description="Usernames seated as psychologists; omitted: roster unchanged.")
+
+
+class CrewMemberPublic(BaseModel):
+    """Someone on a unit's roster: an account (``username``) or a named member without one."""
+
+    username: str | None
+    full_name: str
+    role: str  # social_worker | psychologist
+    is_woman: bool
+
+
+class FleetPostPublic(BaseModel):
+    code: str
+    kind: PostKind
+    name_fa: str
+    name_en: str
+    province_code: str
+    county_key: str
+    county_fa: str
+    county_en: str
+    lat: float
+    lon: float
+    active_from: date | None
+    active_to: date | None
+    units: list[str] = []  # call signs of the units in service waiting there
+
+
+class FleetUnitPublic(BaseModel):
+    call_sign: str
+    kind: UnitKind
+    province_code: str | None
+    home_centre_code: str
+    home_centre_fa: str
+    home_centre_en: str
+    post_code: str | None
+    post_fa: str | None
+    post_en: str | None
+    status: str  # the unit's status, or ``retired``
+    active: bool
+    tracker_key_prefix: str | None  # which key its tracker holds (never the key)
+    tracker_key_at: datetime | None
+    crew: list[CrewMemberPublic] = []  # the roster, social workers first
+
+
+class TrackerKeyCreated(BaseModel):
+    """A unit's new tracker key: shown here once, never again (only a hash is kept). It
+    replaces the unit's previous key at once."""
+
+    call_sign: str
+    key: str
+    prefix: str
+    created_at: datetime
+

@@ -44,7 +44,9 @@ _LETTERS = str.maketrans(
 _HAMZA = str.maketrans({"ئ": "ی", "ؤ": "و", "إ": "ا", "أ": "ا", "ٱ": "ا", "آ": "ا", "ء": None})
 
 # Arabic harakat, tanwin, shadda, sukun, superscript alef, hamza above/below.
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Vowel signs and Quranic marks; not U+0654, the hamza of the ezafe ("خانهٔ امن"), which is
+# spelling (match_key still drops it, with every other combining mark).
+_DIACRITICS = re.compile("[\u064b-\u0653\u0655-\u065f\u0670\u06d6-\u06ed]")
 _SPACES = re.compile(r"\s+")
 _ZWNJ_RUNS = re.compile(r"\s*\u200c[\s\u200c]*")
 

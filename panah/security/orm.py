@@ -33,6 +33,29 @@ class User(Base):
     languages: Mapped[str] = mapped_column(String(120), default="persian",
                                            server_default="persian")
     is_woman: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Issue 15: what else a counsellor or a crew member is trained for (comma-separated keys,
+    # panah.security.people.model.SKILLS), the phone the field app reaches them on
+    # (personal: sealed), and since when the account is disabled.
+    skills: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    phone: Mapped[str | None] = mapped_column(EncryptedText("app_user.phone"))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccessLink(Base):
+    """A one-time link to set a password (a new account, a forgotten password) or to set up
+    the second factor again (a lost phone). The link holds a random token; only its hash
+    is stored. It works once, until ``expires_at``; a newer link for the user replaces it.
+    """
+
+    __tablename__ = "access_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # people.model.LinkPurpose
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(Integer)  # no FK: the command line has no user
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Presence(Base):

@@ -16,6 +16,9 @@ was given. The rules, in order:
    assigned to them and not closed, from the client's number: ``Resource.handled_by``).
    Only roles that open case files may break glass (not the field crew or the community
    worker: ``ROLE_PERMISSIONS[Permission.break_glass]``).
+
+An administrator with a province is that province's administrator (:func:`scope_of`); a
+national account (``Resource.nation_wide``) is beyond every provincial scope.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ class Resource:
     # For a case: who is handling, right now, a contact from its client's number (assigned
     # to them, not closed). Break-glass reaches such a case from outside its province.
     handled_by: frozenset[int] = frozenset()
+    # Belongs to the whole nation although it has no province (a national account: the
+    # national office, an analyst, a national admin): only a national scope reaches it.
+    nation_wide: bool = False
 
 
 class Why(StrEnum):
@@ -139,14 +145,24 @@ def _need_to_know(actor: Actor, resource: Resource, glass: bool) -> Decision:
     return known if not known else Decision(False, Why.restricted)
 
 
+def scope_of(actor: Actor) -> Scope:
+    """How far ``actor`` reaches: their role's scope, the nation for a partner key with no
+    province, and their own province for an administrator who has one (a provincial admin)."""
+    if actor.national:
+        return Scope.nation
+    if actor.role is Role.admin and actor.province_code is not None:
+        return Scope.province
+    return ROLE_SCOPE[actor.role]
+
+
 def _within_scope(actor: Actor, resource: Resource) -> bool:
-    scope = Scope.nation if actor.national else ROLE_SCOPE[actor.role]
+    scope = scope_of(actor)
     if scope is Scope.nation:
         return True
     if resource.offered_to:
         return "national" in resource.offered_to or actor.province_code in resource.offered_to
     if resource.province_code is None:
-        return True
+        return not resource.nation_wide
     if actor.province_code != resource.province_code:
         return False
     if scope is Scope.province or resource.need_to_know:

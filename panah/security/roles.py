@@ -41,6 +41,9 @@ class Permission(StrEnum):
     view_geography = "view_geography"
     manage_geography = "manage_geography"
     view_organisation = "view_organisation"
+    # Centres and their coverage, posts, vehicles, partner agencies and the directory:
+    # the national admin anywhere, a provincial admin or manager in their province.
+    manage_organisation = "manage_organisation"
     # Case records: need-to-know on top of the role (see policy.decide).
     create_case = "create_case"
     view_case = "view_case"
@@ -50,6 +53,9 @@ class Permission(StrEnum):
     review_access = "review_access"  # "who saw this", break-glass reports
     manage_grants = "manage_grants"  # grant restricted categories
     manage_api_keys = "manage_api_keys"
+    # Create, edit and disable people, and make their one-time links (issue 15); a
+    # provincial admin within their province, never granting more than their own reach.
+    manage_people = "manage_people"
     verify_audit = "verify_audit"
     export_deidentified = "export_deidentified"
     partner_api = "partner_api"
@@ -77,6 +83,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.view_geography: _STAFF,
     Permission.manage_geography: frozenset({Role.admin, Role.national_office}),
     Permission.view_organisation: _STAFF,
+    Permission.manage_organisation: frozenset({Role.admin, Role.provincial_manager}),
     Permission.create_case: _CASE_TEAM | _SUPERVISING,
     Permission.view_case: _CASE_TEAM | _SUPERVISING,
     Permission.edit_case: _CASE_TEAM | _SUPERVISING,
@@ -88,6 +95,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.review_access: _SUPERVISING | {Role.national_office},
     Permission.manage_grants: frozenset({Role.provincial_manager, Role.admin}),
     Permission.manage_api_keys: frozenset({Role.admin}),
+    Permission.manage_people: frozenset({Role.admin}),
     Permission.verify_audit: frozenset({Role.admin, Role.national_office}),
     Permission.export_deidentified: frozenset(
         {Role.analyst, Role.national_office, Role.provincial_manager}
@@ -110,7 +118,7 @@ ROLE_SCOPE: dict[Role, Scope] = {
     Role.partner_agency: Scope.province,  # an agency key may be national: scope from the key
     Role.national_office: Scope.nation,
     Role.analyst: Scope.nation,
-    Role.admin: Scope.nation,
+    Role.admin: Scope.nation,  # with a province: that province's administrator (policy.scope_of)
     Role.integration: Scope.nation,
 }
 

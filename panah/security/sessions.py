@@ -56,6 +56,14 @@ def _wrong_password() -> NotAuthenticated:
     )
 
 
+def _disabled() -> NotAuthenticated:
+    return NotAuthenticated(
+        "This account is disabled. Ask your administrator if you should still have access.",
+        "این حساب غیرفعال است. اگر هنوز باید دسترسی داشته باشید از مدیر سامانه بپرسید.",
+        reason="disabled",
+    )
+
+
 def normalise_username(username: str) -> str:
     return username.strip().lower()[:80]
 
@@ -277,6 +285,9 @@ def sign_in_with_password(
         return refusal
     if not _password_matches(user, password) or user is None:  # (None: for the type checker)
         return _fail(session, attempt, user, FailureKind.wrong_password, _wrong_password())
+    if not user.is_active:  # told only to whoever knows the password
+        _audit(session, attempt, user, AuditAction.login_failed, reason="account disabled")
+        return SignIn(Outcome.refused, error=_disabled())
     step = totp.second_step(
         required=second_factor_required,
         role=Role(user.role),
@@ -298,7 +309,7 @@ def _password_matches(user: User | None, password: str) -> bool:
     if user is None:
         verify_password(_decoy_hash(), password)
         return False
-    return verify_password(user.password_hash, password) and user.is_active
+    return verify_password(user.password_hash, password)
 
 
 def sign_in_with_code(

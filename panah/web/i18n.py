@@ -53,6 +53,8 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("nav.cases", "/cases", Permission.view_case),
     ("nav.access_reviews", "/security/break-glass", Permission.review_access),
     ("nav.api_keys", "/admin/api-keys", Permission.manage_api_keys),
+    ("nav.people", "/admin/people", Permission.manage_people),
+    ("nav.organisation", "/admin/centres", Permission.manage_organisation),
 )
 
 

@@ -89,6 +89,19 @@ def dispatch_request_ids(db: sqlite3.Connection) -> dict[str, object]:
     }
 
 
+def directory_codes(table: str) -> Lookup:
+    """Codes of directory entries: a Mazandaran one, a Gilan one, a national one."""
+    def lookup(db: sqlite3.Connection) -> dict[str, object]:
+        def code(where: str) -> object:
+            sql = f"SELECT code FROM {table} WHERE {where} ORDER BY code"  # noqa: S608 (ours)
+            row = db.execute(sql).fetchone()
+            return row[0] if row else "no-such-entry"
+        return {"inside": code("province_code='IR-02'"),
+                "outside": code("province_code='IR-01'"),
+                "national": code("province_code IS NULL")}
+    return lookup
+
+
 PATH_SAMPLES: dict[str, Lookup] = {
     "contact_id": contact_ids,
     "case_id": case_ids,
@@ -106,4 +119,15 @@ PATH_SAMPLES: dict[str, Lookup] = {
     "alert_id": lambda db: {"inside": _one(db, "SELECT max(id) FROM dispatch_alert")},
     "channel_id": lambda db: {"inside": _one(db, "SELECT max(id) FROM channel")},
     "message_id": lambda db: {"inside": _one(db, "SELECT max(id) FROM channel_message")},
+    "agency_code": directory_codes("agency"),
+    "service_code": directory_codes("resource"),
+    # People: an account no probing client signs in with (disabling it ends no probe's
+    # session); a link token nobody was given.
+    "username": lambda db: {"inside": "ems_115"},
+    "link_token": lambda db: {"inside": "no-such-link"},
+    # The fleet (issue 15): a Mazandaran unit and post; Gilan's one unit (it has no post).
+    "call_sign": lambda db: {"inside": "MZN-02", "outside": "GLN-01"},
+    "post_code": lambda db: {"inside": "MZN-P-AMOL"},
+    # Centres (issue 15): a Mazandaran county centre; Gilan's provincial 123 centre.
+    "centre_code": lambda db: {"inside": "MZN-C-CHALUS", "outside": "GLN-123"},
 }

@@ -35,7 +35,8 @@ ROLE_CONTENT: dict[str, tuple[str, ...]] = {
     "partner_agency": ("مرکز استانی خط ۱۲۳ مازندران", "ارجاع‌های باز به سازمان شما",
                        'href="/partner"'),
     "integration": ("این حساب برای سامانه‌هاست",),
-    "admin": ("کاربران بر پایهٔ نقش", "counsellor_gilan", "تقریبی (بدون مرز)"),
+    "admin": ("کاربران بر پایهٔ نقش", 'href="/admin/people?role=counsellor"',
+              'href="/admin/import"', "تقریبی (بدون مرز)"),
 }
 
 

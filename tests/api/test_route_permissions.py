@@ -165,4 +165,11 @@ def test_public_routes_are_the_expected_few(app: FastAPI) -> None:
         # The API documentation, public as FastAPI's own was; now a route of Panah's, to
         # serve the vendored Swagger UI under the Content-Security-Policy (issue 14).
         ("GET", "/docs"),
+        # A vehicle tracker's position, proved by its unit's own key in the request
+        # (X-Tracker-Key), not by a person's sign-in (issue 15).
+        ("POST", "/api/fleet/tracker/positions"),
+        # A one-time link to set one's password: proved by the link's own token, before
+        # its person has a password to sign in with (issue 15).
+        ("GET", "/access/{link_token}"),
+        ("POST", "/access/{link_token}"),
     }

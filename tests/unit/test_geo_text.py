@@ -94,3 +94,10 @@ def test_is_persian() -> None:
     assert is_persian("چالوس")
     assert not is_persian("Chalus")
     assert not is_persian("123")
+
+
+def test_the_ezafe_hamza_is_spelling_and_kept_for_display_but_not_for_matching() -> None:
+    # "خانهٔ امن": the hamza above the he is the ezafe, part of the name a person reads; the
+    # vowel signs around it are dropped, and the matching key is the same either way.
+    assert normalize_fa("خانهٔ  اَمن") == "خانهٔ امن"
+    assert match_key("خانهٔ امن") == match_key("خانه امن")

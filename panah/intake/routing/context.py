@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from panah.centres.changes import coverage_generation
 from panah.centres.orm import Centre, CountyService
+from panah.centres.queries import coverage_stamp
 from panah.core.errors import InvalidInput
 from panah.geo.model import Method, Placement
 from panah.geo.orm import County, Province
@@ -106,8 +108,9 @@ def routing_context(session: Session) -> RoutingContext:
 
 
 class ContextCache:
-    """One routing context per process, rebuilt when new boundaries are imported or a
-    province changes its line settings.
+    """One routing context per process, rebuilt when new boundaries are imported, a
+    province changes its line settings or a centre's coverage changes (in this process:
+    with the next call, by ``coverage_generation``; in another: by ``coverage_stamp``).
 
     Asked inside the transaction that uses it: a separate one per request would cost a
     round of BEGIN/COMMIT (on SQLite, the write lock) for one SELECT. Whether boundaries
@@ -120,6 +123,7 @@ class ContextCache:
         self._lock = threading.Lock()
         self._cached: tuple[object, RoutingContext] | None = None
         self._checked = -float("inf")
+        self._generation = -1  # coverage_generation() when the context was built
 
     def current(self) -> RoutingContext | None:
         """The context, when it was checked within ``recheck_s``; else None (ask ``get``)."""
@@ -131,13 +135,16 @@ class ContextCache:
             fresh = self._fresh()
             if fresh is not None:
                 return fresh
-            stamp = (latest_import_id(session), lines_stamp(session))
+            generation = coverage_generation()  # before reading: a later commit rebuilds
+            stamp = (latest_import_id(session), lines_stamp(session), coverage_stamp(session))
             if self._cached is None or self._cached[0] != stamp:
                 self._cached = (stamp, routing_context(session))
+            self._generation = generation
             self._checked = time.monotonic()
             return self._cached[1]
 
     def _fresh(self) -> RoutingContext | None:
-        if self._cached is not None and time.monotonic() - self._checked < self.recheck_s:
+        if (self._cached is not None and self._generation == coverage_generation()
+                and time.monotonic() - self._checked < self.recheck_s):
             return self._cached[1]
         return None

@@ -16,8 +16,13 @@ in Chalus), then national lines; within a place by how well the words match, the
 Agencies are listed the same way, but those of another county are left out when a county is
 given: a referral goes to the county's own police station, not the next county's.
 
-Pure: the ranking (:func:`rank`) and the search keys; the look-ups that read the tables
-are in ``queries``.
+Keeping the directory: the needs a service serves are category codes of the taxonomy
+(:func:`check_needs`); a national administrator keeps every entry, a provincial one the
+entries of their own province only (:func:`may_manage`); an agency that ever had a
+referral is deactivated, never deleted (:func:`check_deletable`).
+
+Pure: the ranking (:func:`rank`), the search keys and the rules of keeping it; the
+look-ups that read the tables are in ``queries``, the changes in ``service``.
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
+from panah.core.errors import Conflict, InvalidInput
 from panah.geo.text import match_key, normalize_fa
+from panah.security.policy import Actor, Decision, Resource, Why, decide
+from panah.security.roles import ROLE_SCOPE, Permission, Scope
 from panah.triage.taxonomy import TAXONOMY, Category
 
 FUZZY_MIN = 80.0  # rapidfuzz ratio of a query word to a text word for a typo to count
@@ -181,3 +189,77 @@ def rank(entries: Iterable[L], *, query: str | None, place: Place, language: str
 
     found.sort(key=lambda item: (item[0], -round(item[1], 1), name(item[2])))
     return [entry for _, _, entry in found[:max(limit, 0)]]
+
+
+# --- keeping the directory (pure) -----------------------------------------------------
+
+
+def check_needs(codes: Iterable[str]) -> tuple[str, ...]:
+    """The needs a service serves, as category codes of the taxonomy: blanks dropped,
+    duplicates once, order kept; an unknown code refused with the list to choose from."""
+    found: dict[str, None] = {}
+    for raw in codes:
+        code = raw.strip()
+        if not code:
+            continue
+        if code not in _CATEGORY_CODES:
+            known = ", ".join(c.value for c in Category)
+            raise InvalidInput(
+                f"{code!r} is not a need the directory knows. Use the category codes of "
+                f"the triage taxonomy: {known}.",
+                f"«{code}» نیازی نیست که فهرست خدمات بشناسد. از کدهای دسته‌بندی تریاژ "
+                f"استفاده کنید: {known}.",
+                field="needs", need=code, allowed=[c.value for c in Category])
+        found.setdefault(code, None)
+    return tuple(found)
+
+
+def is_short_number(phone: str) -> bool:
+    """A service number dialled without an area code (110, 115, 123, 1480): 3 to 5
+    ASCII digits. Anything longer is a full number, kept in E.164."""
+    return 3 <= len(phone) <= 5 and phone.isascii() and phone.isdigit()
+
+
+def reaches_nation(actor: Actor) -> bool:
+    """Whether the actor acts for the whole country: a national role with no province of
+    its own (an administrator given a province is that province's administrator), or a
+    national partner key."""
+    return actor.national or (ROLE_SCOPE[actor.role] is Scope.nation
+                               and actor.province_code is None)
+
+
+def may_manage(actor: Actor, province_code: str | None) -> Decision:
+    """Whether ``actor`` may add, change or remove a directory entry of ``province_code``
+    (``None``: a national entry, such as the 1480 line). National administrators keep
+    every entry; a provincial one the entries of their own province only, never the
+    national ones nor another province's."""
+    decision = decide(actor, Permission.manage_organisation,
+                      Resource("directory_entry", province_code=province_code))
+    if not decision:
+        return decision
+    if reaches_nation(actor):
+        return decision
+    if province_code is None or province_code != actor.province_code:
+        return Decision(False, Why.out_of_scope)
+    return decision
+
+
+def check_deletable(code: str, *, open_referrals: int, referrals: int) -> None:
+    """An agency is removed only when no referral was ever made to it: one with open
+    referrals is still at work, and one with past referrals is their history. Either
+    may be deactivated instead (it then receives no new referral)."""
+    if open_referrals:
+        raise Conflict(
+            f"Agency {code} has {open_referrals} open referral(s): it cannot be deleted "
+            "while they are under way. Deactivate it instead so that it receives no new "
+            "referral, and delete it once they are closed, if it never had others.",
+            f"سازمان {code} {open_referrals} ارجاع باز دارد و تا انجام آن‌ها حذف‌شدنی نیست. "
+            "به‌جای حذف، آن را غیرفعال کنید تا ارجاع تازه‌ای نگیرد.",
+            field="agency", open_referrals=open_referrals)
+    if referrals:
+        raise Conflict(
+            f"Agency {code} has {referrals} past referral(s), which are part of the record: "
+            "it cannot be deleted. Deactivate it instead: it then receives no new referral.",
+            f"سازمان {code} {referrals} ارجاع پیشین دارد که بخشی از پرونده‌هاست و حذف‌شدنی "
+            "نیست. به‌جای حذف، آن را غیرفعال کنید تا ارجاع تازه‌ای نگیرد.",
+            field="agency", referrals=referrals)
