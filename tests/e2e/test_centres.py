@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import LiveServer, _offline_page, own_server, sign_in
+from tests.e2e.conftest import LiveServer, _offline_page, own_server, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 CODE = "MZN-C-KELARDASHT"
@@ -70,3 +70,4 @@ def test_an_admin_adds_a_county_centre_on_the_map_and_sees_it_answer_for_its_cou
     centre = admin.locator(f".centres-admin-table tr[data-code='{CODE}']")
     expect(centre).to_contain_text("کلاردشت")
     admin.wait_for_function("window.panahCentresMap.ready")
+    screenshot(admin, "centres-coverage-fa.png")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 POST, CALL_SIGN = "MZN-N-E2E-DOHEZAR", "MZN-E2E-1"
@@ -48,6 +48,7 @@ def test_a_manager_adds_a_nowruz_post_on_the_map_and_a_vehicle_at_it(page: Page)
     expect(row).to_contain_text("پایگاه نوروزی دوهزار")
     expect(row.locator(".post-dates")).to_contain_text("۱۴۰۴/۱۲/۲۵")
     page.wait_for_function("window.panahPostsMap.ready")
+    screenshot(page, "posts-map-fa.png")
 
     page.goto("/admin/vehicles")
     vehicle = page.locator(".vehicle-form")

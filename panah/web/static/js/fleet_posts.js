@@ -49,7 +49,7 @@
   function fit() {
     var bounds = postLayer.getBounds();
     if (countyLayer.getLayers().length) bounds = countyLayer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20], animate: false });
   }
   fit();
 
