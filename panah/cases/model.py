@@ -29,8 +29,24 @@ class CaseCategory(StrEnum):
 
 
 class CaseStatus(StrEnum):
+    """open → assessment → plan → services → closure_requested → closed (issue 16)."""
+
     open = "open"
+    assessment = "assessment"
+    plan = "plan"
+    services = "services"
+    closure_requested = "closure_requested"
     closed = "closed"
+
+
+class CaseOrigin(StrEnum):
+    """Where a case began: one thread from the first contact."""
+
+    contact = "contact"
+    incident = "incident"  # a mobile team's visit report
+    partner = "partner"  # a partner agency's hand-over
+    walk_in = "walk_in"  # at a centre (a contact of channel walk_in)
+    direct = "direct"  # opened on the cases page
 
 
 def restricted_category(category: CaseCategory) -> str | None:

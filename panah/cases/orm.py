@@ -46,6 +46,25 @@ class Case(Base):
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Issue 16: the case's work. ``types`` are triage taxonomy codes, comma-joined (the
+    # one list; ``category`` is the first of them); ``risk`` a triage RiskLevel.
+    types: Mapped[str] = mapped_column(String(300), default="")
+    risk: Mapped[str | None] = mapped_column(String(20))
+    # User ids without a foreign key: added in place to a table others point to (SQLite
+    # cannot add a constraint without rebuilding it); users are never deleted, only disabled.
+    lead_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where it began: contact | incident | partner | walk_in | direct (model.CaseOrigin).
+    opened_from: Mapped[str] = mapped_column(String(20), default="direct")
+    # The last time the team was in touch with the client (a service, an attended
+    # appointment, a contact): "no contact for 14 days" is measured from here.
+    last_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    closure_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closure_requested_by: Mapped[int | None] = mapped_column(Integer)
+    closed_by: Mapped[int | None] = mapped_column(Integer)
+    gbv_type: Mapped[str | None] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # conditional updates
 
     client: Mapped[Client] = relationship()
     team: Mapped[list[CaseTeamMember]] = relationship(
@@ -69,6 +88,9 @@ class CaseTeamMember(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    # The member's discipline on this case (social_worker, psychologist, psychiatrist,
+    # legal_adviser, …): their role when added.
+    discipline: Mapped[str | None] = mapped_column(String(30))
 
 
 class CaseNote(Base):

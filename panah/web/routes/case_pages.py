@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from panah.cases import page as case_pages
 from panah.cases import queries, service
 from panah.cases.model import CaseCategory
 from panah.cases.schemas import CaseCreate
-from panah.core.errors import InvalidInput, NotFound
+from panah.core.errors import InvalidInput
 from panah.security import access
 from panah.security.policy import Actor, is_allowed
 from panah.security.roles import Permission
@@ -78,11 +79,11 @@ def create_case_form(
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, uow: Uow, grant: ViewCase) -> Response:
     """The case file. Opening it is recorded in "who saw this"."""
-    file = queries.case_file(uow.session, case_id=grant.case_id, why=grant.why)
-    if file is None:
-        raise NotFound("The case is gone.", "پرونده دیگر نیست.")
+    page = case_pages.case_page(uow.session, actor=grant.actor, case_id=grant.case_id,
+                                why=grant.why, now=uow.now)
     return _page(request, "cases/detail.html", {
-        "case": file, "can_edit": is_allowed(grant.actor, Permission.edit_case),
+        "case": page.file, "page": page, "panel_order": [name for name, _ in case_pages.PANELS],
+        "can_edit": is_allowed(grant.actor, Permission.edit_case),
         "can_review": is_allowed(grant.actor, Permission.review_access)})
 
 

@@ -1,0 +1,1 @@
+"""Issue 16: see queries.py and service.py."""

@@ -1,0 +1,1 @@
+"""Appointments at a crisis-intervention centre (issue 16)."""
