@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from panah.cases.model import CaseCategory
+from panah.cases.model import CaseCategory, CaseOrigin
+from panah.intake.model import RiskLevel
 
 if TYPE_CHECKING:
     from panah.cases.orm import Case
@@ -34,6 +35,16 @@ class CaseCreate(BaseModel):
     county_id: Id | None = None
     team_user_ids: list[Id] = Field(default_factory=list, max_length=10)
     first_note: str | None = Field(default=None, max_length=5000)
+    # Issue 16: the case's work from its first minute.
+    client_id: Id | None = Field(
+        default=None, description="An existing client (then the identity fields are ignored)")
+    types: list[str] = Field(
+        default_factory=list, max_length=10,
+        description="More triage taxonomy codes beside the category (one list)")
+    risk: RiskLevel | None = None
+    lead_user_id: Id | None = Field(
+        default=None, description="The lead worker; the case is unassigned until one is set")
+    opened_from: CaseOrigin = CaseOrigin.direct
 
 
 class NoteCreate(BaseModel):

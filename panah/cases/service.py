@@ -7,7 +7,7 @@ they can see, such as whether the proposed team members work in the case's provi
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import phonenumbers
@@ -43,6 +43,7 @@ from panah.security.crypto import current_keyring, keyed_hash
 from panah.security.orm import User
 from panah.security.policy import Actor, Decision, Resource, decide
 from panah.security.roles import ROLE_SCOPE, Permission, Scope
+from panah.triage.taxonomy import Category
 
 
 def normalise_phone(raw: str) -> str:
@@ -147,27 +148,66 @@ def open_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime
         if county is None or county.province_code != province:
             raise InvalidInput("That county is not in the case's province.",
                                "آن شهرستان در استان پرونده نیست.", field="county_id")
-    team = _team(session, actor, province, data.team_user_ids)
-    phone = normalise_phone(data.phone) if data.phone else None
-    code = normalise_national_code(data.national_code) if data.national_code else None
-    client = Client(
-        name=data.client_name.strip(), phone=phone, phone_hash=phone_hash(phone) if phone else None,
-        national_code=code, national_code_hash=national_code_hash(code) if code else None,
-        birth_year=data.birth_year, gender=data.gender, province_code=province, created_at=now,
-    )
+    lead = [data.lead_user_id] if data.lead_user_id else []
+    team = _team(session, actor, province, [*data.team_user_ids, *lead])
+    client = _client_for(session, data, province, now)
     case = Case(
         client=client, province_code=province, county_id=data.county_id,
         centre_id=actor.centre_id if actor.province_code == province else None,
         category=data.category.value, restricted_category=restricted_category(data.category),
         status="open", opened_at=now, opened_by=actor.user_id,
+        types=",".join(case_types(data.category, data.types)),
+        risk=data.risk.value if data.risk else None, opened_from=data.opened_from.value,
+        lead_user_id=data.lead_user_id, assigned_at=now if data.lead_user_id else None,
     )
-    case.team = [CaseTeamMember(user_id=uid, added_at=now, added_by=actor.user_id) for uid in team]
+    members = users_of(session, set(team))
+    case.team = [CaseTeamMember(user_id=uid, added_at=now, added_by=actor.user_id,
+                                discipline=members[uid].role) for uid in team]
     if data.first_note:
         case.notes = [CaseNote(author_id=actor.user_id, at=now, text=data.first_note)]
     session.add(case)
     session.flush()
     audit(session, actor, AuditAction.create, "case", case.id, now=now)
     return case
+
+
+def _client_for(session: Session, data: CaseCreate, province: str, now: datetime) -> Client:
+    if data.client_id is not None:
+        client = session.get(Client, data.client_id)
+        if client is None or client.erased_at is not None:
+            raise InvalidInput("There is no such client; look the person up again.",
+                               "چنین مددجویی نیست؛ دوباره جست‌وجو کنید.", field="client_id")
+        return client
+    phone = normalise_phone(data.phone) if data.phone else None
+    code = normalise_national_code(data.national_code) if data.national_code else None
+    return Client(
+        name=data.client_name.strip(), phone=phone, phone_hash=phone_hash(phone) if phone else None,
+        national_code=code, national_code_hash=national_code_hash(code) if code else None,
+        birth_year=data.birth_year, gender=data.gender, province_code=province, created_at=now,
+    )
+
+
+def case_types(category: CaseCategory, more: list[str]) -> list[str]:
+    """The case's types from the triage taxonomy (one list): its category first, then the
+    others named, each once; an unknown code is refused naming it."""
+    known = {c.value for c in Category}
+    unknown = [t for t in more if t not in known]
+    if unknown:
+        raise InvalidInput(f"Unknown case types {unknown}: choose from the triage categories.",
+                           f"نوع‌های ناشناخته {unknown}: از دسته‌های غربالگری برگزینید.",
+                           field="types")
+    return list(dict.fromkeys([category.value, *more]))
+
+
+def mark_in_touch(case: Case, at: datetime) -> None:
+    """The team was in touch with the client at ``at`` (a service, an attended appointment,
+    a contact): "no contact for 14 days" counts from the latest such moment."""
+    if case.last_contact_at is None or _aware(case.last_contact_at) < at:
+        case.last_contact_at = at
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _province_for(session: Session, actor: Actor, data: CaseCreate) -> str:

@@ -20,3 +20,15 @@ def timeline_items(session: Session, *, actor: Actor, case_id: int,
                    now: datetime) -> list[TimelineItem]:
     """This part's items in the case's timeline that actor may see."""
     return []
+
+
+def overdue_plans(session: Session, *, case_ids: list[int], now: datetime) -> set[int]:
+    """Of ``case_ids``, the cases whose plan is overdue (the flags' "plan overdue" rule asks
+    this part: the plan's rules live with the plan)."""
+    return set()
+
+
+def goals_due(session: Session, *, case_ids: list[int], day_start: datetime,
+              day_end: datetime) -> dict[int, int]:
+    """Of ``case_ids``, how many open plan goals each has due in [day_start, day_end)."""
+    return {}

@@ -20,3 +20,10 @@ def timeline_items(session: Session, *, actor: Actor, case_id: int,
                    now: datetime) -> list[TimelineItem]:
     """This part's items in the case's timeline that actor may see."""
     return []
+
+
+def due_today(session: Session, *, case_ids: list[int], day_start: datetime,
+              day_end: datetime) -> dict[int, int]:
+    """Of ``case_ids``, how many appointments and follow-ups each has in [day_start,
+    day_end) and not yet done (the worker's list shows them under "due today")."""
+    return {}
