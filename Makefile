@@ -23,7 +23,13 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/integrations/mqtt.py panah/integrations/mqtt_messages.py \
 	panah/integrations/routing_engine.py panah/integrations/radio.py \
 	panah/org/columns.py panah/org/model.py panah/org/report.py panah/org/files.py \
-	panah/security/people/model.py
+	panah/security/people/model.py \
+	panah/centres/appointments/model.py \
+	panah/cases/clients/model.py \
+	panah/cases/consent/model.py panah/cases/transfers/model.py \
+	panah/cases/thread/model.py \
+	panah/cases/workflow/model.py \
+	panah/cases/flags/model.py
 
 .PHONY: run test lint bench install clean help
 

@@ -8,7 +8,8 @@ national accounts and services, ``mazandaran/`` the demo province (a provincial 
 in Sari, crisis-intervention centres, county centres with the counties they cover
 (شهرستان معین), community bases, permanent and Nowruz posts, vehicles, one user per role,
 the partner agencies and the services directory), ``gilan/`` a neighbour to show that a
-province sees only its own.
+province sees only its own, ``tehran/`` a crisis centre and its people where a traveller's
+case is transferred home (issue 16).
 
 What the use cases do not cover stays code, after the import: demo passwords, the crews'
 names and the field crew's link to MZN-01, then the demo contacts, cases, triage,
@@ -47,7 +48,8 @@ OPERATOR = Actor(0, "operator", Role.admin)  # as ``panah org import``: national
 DATA = "panah.demo_data"
 # (folder, the province its files are imported for: None is the nation)
 REGIONS: tuple[tuple[str, str | None], ...] = (
-    ("mazandaran", PROVINCE), ("national", None), ("gilan", "IR-01"))
+    ("mazandaran", PROVINCE), ("national", None), ("gilan", "IR-01"),
+    ("tehran", "IR-23"))  # where the Nowruz traveller's case goes home (issue 16)
 # In this order: a vehicle needs its centre and post, a person their centre.
 FILES: tuple[tuple[Kind, str], ...] = (
     (Kind.centres, "centres.csv"), (Kind.posts, "posts.csv"), (Kind.vehicles, "vehicles.csv"),

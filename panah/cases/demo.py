@@ -7,9 +7,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from panah.cases.clients.demo import load_demo as load_clients_demo
+from panah.cases.flags.demo import load_demo as load_flags_demo
 from panah.cases.model import CaseCategory
 from panah.cases.schemas import CaseCreate
 from panah.cases.service import open_case
+from panah.cases.thread.demo import load_demo as load_thread_demo
+from panah.cases.transfers.demo import load_demo as load_transfers_demo
+from panah.cases.workflow.demo import load_demo as load_workflow_demo
+from panah.centres.appointments.demo import load_demo as load_appointments_demo
 from panah.security.access import grant_category
 from panah.security.orm import User
 from panah.security.sessions import actor_of
@@ -43,4 +49,10 @@ def load_demo_cases(session: Session, *, now: datetime) -> int:
         open_case(session, actor=actor, now=now - timedelta(hours=hours), data=CaseCreate(
             client_name=name, phone=phone, category=category, first_note=note,
             team_user_ids=[users[u].id for u in team]))
+    load_clients_demo(session, now=now)
+    load_appointments_demo(session, now=now)
+    load_thread_demo(session, now=now)
+    load_transfers_demo(session, now=now)
+    load_workflow_demo(session, now=now)
+    load_flags_demo(session, now=now)  # last: the flags of the cases as loaded
     return len(DEMO_CASES)

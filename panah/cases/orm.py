@@ -30,6 +30,19 @@ class Client(Base):
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Issue 16 (panah.cases.clients): the full identity. ``phone`` above is the first of
+    # ``phones`` (a JSON list, E.164); every phone is also in client_phone as a keyed hash.
+    phones: Mapped[str | None] = mapped_column(EncryptedText("client.phones"))
+    birth_date: Mapped[str | None] = mapped_column(EncryptedText("client.birth_date"))  # ISO
+    no_national_code_reason: Mapped[str | None] = mapped_column(String(20))
+    no_national_code_note: Mapped[str | None] = mapped_column(
+        EncryptedText("client.no_national_code_note"))
+    disability: Mapped[str | None] = mapped_column(String(20))
+    nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2
+    languages: Mapped[str | None] = mapped_column(String(100))  # comma-joined codes
+    name_key_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Merged into another client (panah.cases.clients: client_merge keeps the undo).
+    merged_into_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Case(Base):

@@ -14,6 +14,8 @@ import phonenumbers
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from panah.cases.clients.index import index_client
+from panah.cases.clients.orm import ClientPhone
 from panah.cases.model import CaseCategory, is_valid_national_code, restricted_category
 from panah.cases.orm import Case, CaseNote, CaseTeamMember, Client
 from panah.cases.schemas import (
@@ -24,6 +26,8 @@ from panah.cases.schemas import (
     GrantPublic,
     NotePublic,
 )
+from panah.cases.transfers.model import TransferState
+from panah.cases.transfers.orm import CaseTransfer
 from panah.core.errors import InvalidInput, NotFound
 from panah.geo.orm import County, Province
 from panah.geo.text import to_ascii_digits
@@ -107,10 +111,19 @@ def handling_now(session: Session, case: Case) -> frozenset[int]:
         Contact.assigned_to.is_not(None))))
 
 
+def transferred_from(session: Session, case: Case) -> frozenset[str]:
+    """The provinces the case was transferred out of (accepted transfers)."""
+    return frozenset(session.scalars(select(CaseTransfer.from_province).where(
+        CaseTransfer.case_id == case.id,
+        CaseTransfer.state == TransferState.accepted.value)))
+
+
 def case_facts(session: Session, case: Case) -> Resource:
-    """The case as the policy sees it, with who is handling its client now (break-glass
-    reaches such a case from another province: see ``policy.decide``)."""
-    return replace(case_resource(case), handled_by=handling_now(session, case))
+    """The case as the policy sees it, with who is handling its client now and the
+    provinces it was transferred out of (break-glass reaches such a case from another
+    province: see ``policy.decide``)."""
+    return replace(case_resource(case), handled_by=handling_now(session, case),
+                   transferred_from=transferred_from(session, case))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +180,8 @@ def open_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime
         case.notes = [CaseNote(author_id=actor.user_id, at=now, text=data.first_note)]
     session.add(case)
     session.flush()
+    if data.client_id is None:
+        index_client(session, client)  # its blind indexes, for duplicates
     audit(session, actor, AuditAction.create, "case", case.id, now=now)
     return case
 
@@ -263,7 +278,7 @@ def find_cases_of(session: Session, *, actor: Actor, phone: str | None,
     ``actor`` may open it. Looked up by keyed hash; nothing is decrypted here."""
     conditions = []
     if phone:
-        conditions.append(Client.phone_hash == phone_hash(normalise_phone(phone)))
+        conditions.append(any_phone(phone_hash(normalise_phone(phone))))
     if national_code:
         code = normalise_national_code(national_code)
         conditions.append(Client.national_code_hash == national_code_hash(code))
@@ -277,7 +292,13 @@ def cases_of_phone_hash(session: Session, *, actor: Actor, hashed: str,
                         now: datetime) -> list[tuple[Case, bool]]:
     """As :func:`find_cases_of`, for a number known only by its keyed hash (a contact's
     caller: the 123 line and case files hash numbers with the same key)."""
-    return _cases_where(session, actor, Client.phone_hash == hashed, now)
+    return _cases_where(session, actor, any_phone(hashed), now)
+
+
+def any_phone(hashed: str) -> Any:
+    """A client with this number among any of its phones (the first, or in client_phone)."""
+    return or_(Client.phone_hash == hashed, Client.id.in_(
+        select(ClientPhone.client_id).where(ClientPhone.phone_hash == hashed)))
 
 
 def _cases_where(session: Session, actor: Actor, condition: Any,

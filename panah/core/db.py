@@ -217,7 +217,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 def import_all_models() -> None:
     """Import every domain's tables so ``Base.metadata`` is complete (Alembic, tests)."""
     from panah.cases import orm as _cases  # noqa: F401
+    from panah.cases.clients import orm as _clients  # noqa: F401
+    from panah.cases.consent import orm as _consent  # noqa: F401
+    from panah.cases.flags import orm as _case_flags  # noqa: F401
+    from panah.cases.thread import orm as _case_thread  # noqa: F401
+    from panah.cases.transfers import orm as _transfers  # noqa: F401
+    from panah.cases.workflow import orm as _case_workflow  # noqa: F401
     from panah.centres import orm as _centres  # noqa: F401
+    from panah.centres.appointments import orm as _appointments  # noqa: F401
     from panah.dispatch import orm as _dispatch  # noqa: F401
     from panah.geo import orm as _geo  # noqa: F401
     from panah.intake import orm as _intake  # noqa: F401

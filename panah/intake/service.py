@@ -385,3 +385,21 @@ def waiting_for(session: Session, actor: Actor) -> list[Contact]:
                                                  or_(*conditions)))
     mine = set(queues_of(actor))
     return [c for c in rows if mine & set(c.offered_to.split(","))]
+
+
+def record_walk_in(session: Session, *, actor: Actor, caller: str | None, summary: str | None,
+                   risk: RiskLevel, now: datetime) -> Contact:
+    """Someone walked into ``actor``'s centre: a contact of channel walk_in in their province,
+    met there and then (so it never waits in a queue), on record like any other contact."""
+    province = actor.province_code
+    contact = Contact(
+        channel=Channel.walk_in.value, state=ContactState.closed.value, caller=caller,
+        caller_hash=caller_hash(caller) if caller else None, risk=risk.value,
+        queue=province or NATIONAL_QUEUE, province_code=province, offered_to=province or "",
+        location_source=LocationSource.unknown.value, offered_at=now, assigned_at=now,
+        assigned_to=actor.user_id, answered_at=now, closed_at=now, summary=summary)
+    session.add(contact)
+    session.flush()
+    audit(session, actor, AuditAction.create, "contact", contact.id, now=now,
+          reason=Channel.walk_in.value)
+    return contact

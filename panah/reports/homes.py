@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from panah.cases.flags.queries import Escalation
 from panah.centres.orm import Centre, CentreKind
 from panah.dispatch.orm import Post, PostKind, Unit
 from panah.dispatch.queries import dispatch_board, field_page
@@ -112,6 +113,7 @@ class SupervisorCards:
     callbacks: list[CallbackPublic]
     board: BoardGlance
     units: list[UnitView]
+    case_flags: list[Escalation]  # case flags escalated to the province's supervisors
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +267,7 @@ def _supervisor(session: Session, actor: Actor, now: datetime) -> Cards:
                    if c.state == "escalated"],
         board=_board(session, actor, now),
         units=network.units(session, actor.province_code),
+        case_flags=work.case_escalations(session, actor),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from panah.cases.flags.queries import Escalation, escalations
 from panah.cases.orm import Case
 from panah.cases.queries import case_list
 from panah.cases.schemas import CaseSummary
@@ -152,6 +153,12 @@ class CaseGlance:
 def case_glance(session: Session, actor: Actor) -> CaseGlance:
     mine = [c for c in case_list(session, actor=actor) if c.status == "open"]
     return CaseGlance(len(mine), mine[:CASES_SHOWN])
+
+
+def case_escalations(session: Session, actor: Actor) -> list[Escalation]:
+    """Case flags escalated to the supervisors of the actor's province and still standing
+    (issue 16: unassigned, no contact, plan overdue), oldest first."""
+    return escalations(session, actor=actor, limit=CASES_SHOWN)
 
 
 # ---- a partner agency ----------------------------------------------------------------------

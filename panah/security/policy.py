@@ -14,6 +14,9 @@ was given. The rules, in order:
 5. Break-glass never widens the scope: it reaches the cases of the actor's own area, and
    beyond it only the case of the person the actor is talking to right now (a contact
    assigned to them and not closed, from the client's number: ``Resource.handled_by``).
+   A case transferred out of the actor's province is reached the same way
+   (``Resource.transferred_from``): access moves with the case, and the sending
+   province looks back only with a reason, audited.
    Only roles that open case files may break glass (not the field crew or the community
    worker: ``ROLE_PERMISSIONS[Permission.break_glass]``).
 
@@ -66,6 +69,10 @@ class Resource:
     # For a case: who is handling, right now, a contact from its client's number (assigned
     # to them, not closed). Break-glass reaches such a case from outside its province.
     handled_by: frozenset[int] = frozenset()
+    # For a case: the provinces it was transferred out of. Their staff no longer reach it,
+    # except by break-glass with a reason (audited): the one way past the scope besides
+    # ``handled_by``.
+    transferred_from: frozenset[str] = frozenset()
     # Belongs to the whole nation although it has no province (a national account: the
     # national office, an analyst, a national admin): only a national scope reaches it.
     nation_wide: bool = False
@@ -111,7 +118,7 @@ def decide(
     if resource is None:
         return Decision(True, Why.role)
     glass = break_glass and actor.role in ROLE_PERMISSIONS[Permission.break_glass]
-    if not _within_scope(actor, resource) and not (glass and actor.user_id in resource.handled_by):
+    if not _within_scope(actor, resource) and not (glass and _glass_reaches(actor, resource)):
         return Decision(False, Why.out_of_scope)
     if resource.need_to_know:
         return _need_to_know(actor, resource, glass)
@@ -126,6 +133,14 @@ def is_allowed(
     break_glass: bool = False,
 ) -> bool:
     return decide(actor, permission, resource, break_glass=break_glass).allowed
+
+
+def _glass_reaches(actor: Actor, resource: Resource) -> bool:
+    """Beyond the actor's scope, break-glass reaches the case of the person they are
+    talking to now, and a case transferred out of their own province."""
+    return (actor.user_id in resource.handled_by
+            or (actor.province_code is not None
+                and actor.province_code in resource.transferred_from))
 
 
 def _need_to_know(actor: Actor, resource: Resource, glass: bool) -> Decision:

@@ -64,6 +64,15 @@ class Permission(StrEnum):
     manage_line = "manage_line"  # a province's 123 line settings: hours, overflow, backups
     dispatch_units = "dispatch_units"  # the dispatch board: incidents, recommend, assign
     crew_updates = "crew_updates"  # a unit's statuses, positions, check-ins and reports
+    # A case plan and a case closure are approved by a supervisor of the case's province.
+    approve_case_work = "approve_case_work"
+    # Ask for a case's transfer to another province, and answer the ones sent to one's
+    # own (issue 16): a centre's social worker, the supervisor, the provincial manager.
+    transfer_case = "transfer_case"
+    # The supervisors' list of a centre's and a province's cases with their flags and
+    # escalations (issue 16); the national office picks a province. Client names still
+    # follow view_case.
+    supervise_cases = "supervise_cases"
 
 
 _ALL = frozenset(Role)
@@ -107,6 +116,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.dispatch_units: _SUPERVISING | {Role.dispatcher},
     # A dispatcher sets a status heard over the radio for a crew without its phone.
     Permission.crew_updates: _SUPERVISING | {Role.dispatcher, Role.field_crew},
+    Permission.approve_case_work: _SUPERVISING,
+    Permission.transfer_case: _SUPERVISING | {Role.social_worker},
+    Permission.supervise_cases: _SUPERVISING | {Role.national_office},
 }
 
 ROLE_SCOPE: dict[Role, Scope] = {

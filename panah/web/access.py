@@ -16,8 +16,17 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from panah.cases.clients.service import client_resource, merge_resource
+from panah.cases.consent.queries import consent_resource
 from panah.cases.queries import case_need_to_know, case_place
 from panah.cases.service import decide_case_access
+from panah.cases.thread.queries import visit_resource
+from panah.cases.transfers.queries import transfer_resource
+from panah.centres.appointments.queries import (
+    appointment_case,
+    appointment_resource,
+    worker_resource,
+)
 from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, NotFound
 from panah.dispatch.queries import incident_resource, unit_resource
@@ -278,3 +287,135 @@ DISPATCH_REQUEST = Guarded(
 
 def dispatch_request_access(permission: Permission) -> Callable[..., int]:
     return id_access(DISPATCH_REQUEST, permission)
+
+
+CLIENT = Guarded(
+    "client", "client_id", client_resource,
+    ("There is no client {id}.", "مددجویی با شمارهٔ {id} نیست."),
+    ("A client is need-to-know: you reach a client through a case of theirs you are on, "
+     "or as a supervisor of their province.",
+     "اطلاعات مددجو «فقط برای افراد لازم» است: از راه پرونده‌ای از او که در تیمش هستید، "
+     "یا در مقام سرپرست استان او، به آن می‌رسید."))
+
+
+def client_access(permission: Permission) -> Callable[..., int]:
+    """A client the actor may reach: through the teams of the client's cases, or as a
+    supervisor of the client's province (reads audited)."""
+    return id_access(CLIENT, permission)
+
+
+CLIENT_MERGE = Guarded(
+    "client_merge", "merge_id", merge_resource,
+    ("There is no client merge {id}.", "ادغامی با شمارهٔ {id} نیست."),
+    ("This merge's client is not yours to change: ask a supervisor of their province.",
+     "مددجوی این ادغام در دسترس شما نیست: از سرپرست استان او بخواهید."))
+
+
+def client_merge_access(permission: Permission) -> Callable[..., int]:
+    """A client merge whose surviving client the actor may reach (as ``client_access``)."""
+    return id_access(CLIENT_MERGE, permission)
+
+
+# ---- appointments at a crisis centre (issue 16) ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentAccess:
+    """An appointment the actor may act on, through its case (team, supervisor or
+    break-glass), with the actor's restricted-category grants."""
+
+    appointment_id: int
+    case_id: int
+    actor: Actor
+
+
+APPOINTMENT = Guarded(
+    "appointment", "appointment_id", appointment_resource,
+    ("There is no appointment {id}.", "نوبتی با شمارهٔ {id} نیست."),
+    ("This appointment's case is need-to-know: you are not on its team.",
+     "پروندهٔ این نوبت «فقط برای افراد لازم» است: شما عضو تیم آن نیستید."))
+
+
+def appointment_access(permission: Permission) -> Callable[..., AppointmentAccess]:
+    """An appointment reached as its case is (``case_access``: the team, the province's
+    supervisors, break-glass; grants counted; audited); else 404 or 403 (audited)."""
+    guard = require(permission)
+
+    def dependency(
+        request: Request,
+        appointment_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        actor: Annotated[Actor, Depends(guard)],
+    ) -> AppointmentAccess:
+        now = get_clock(request).now()
+        factory = request.app.state.session_factory
+        with unit_of_work(factory) as session:
+            case_id = appointment_case(session, appointment_id)
+            if case_id is None:
+                raise NotFound(*(m.format(id=appointment_id) for m in APPOINTMENT.missing))
+            found = decide_case_access(session, actor=actor, case_id=case_id,
+                                       permission=permission, need_to_know=True, now=now)
+        if not found.decision:
+            record_denial(factory, found.actor, permission, found.decision, "appointment",
+                          appointment_id, now)
+            raise Forbidden(*APPOINTMENT.refused, why=found.decision.why.value,
+                            appointment_id=appointment_id)
+        return AppointmentAccess(appointment_id, case_id, found.actor)
+
+    dependency.__name__ = f"appointment_access_{permission.value}"
+    setattr(dependency, RESOURCE_ATTRIBUTE, ResourceMarker(
+        "appointment", "appointment_id", permission, appointment_resource))
+    return dependency
+
+
+EditAppointment = Annotated[AppointmentAccess, Depends(appointment_access(Permission.edit_case))]
+
+WORKER = Guarded(
+    "worker", "user_id", worker_resource,
+    ("There is no user {id}.", "کاربری با شمارهٔ {id} نیست."),
+    ("A worker's hours are set by the worker or a supervisor of their province.",
+     "ساعت کاری هر کارشناس را خود او یا سرپرست استانش تنظیم می‌کند."),
+    audit_reads=False)
+
+
+def worker_access(permission: Permission) -> Callable[..., int]:
+    """A worker whose hours the actor may see or set: themself, or a supervisor of the
+    worker's province."""
+    return id_access(WORKER, permission)
+
+
+VISIT = Guarded(
+    "visit", "incident_id", visit_resource,
+    ("There is no incident {id}.", "رخدادی با شمارهٔ {id} نیست."),
+    ("This visit belongs to another province: its centres open the case.",
+     "این بازدید از آنِ استان دیگری است و مراکز همان استان پرونده را باز می‌کنند."))
+
+
+def visit_access(permission: Permission) -> Callable[..., int]:
+    """An incident's visit, to open a case from: any centre of its province may (a social
+    worker's centre scope reaches the whole province's visits; see ``visit_resource``)."""
+    return id_access(VISIT, permission)
+
+
+CONSENT = Guarded(
+    "consent", "consent_id", consent_resource,
+    ("There is no consent record {id}.", "رضایتی با شمارهٔ {id} ثبت نشده است."),
+    ("This consent belongs to a case you are not on.",
+     "این رضایت از آنِ پرونده‌ای است که شما عضو تیم آن نیستید."))
+
+
+def consent_access(permission: Permission) -> Callable[..., int]:
+    """A consent record, reached as its case is (team, supervisors, break-glass)."""
+    return id_access(CONSENT, permission)
+
+
+TRANSFER = Guarded(
+    "transfer", "transfer_id", transfer_resource,
+    ("There is no transfer {id}.", "انتقالی با شمارهٔ {id} نیست."),
+    ("This transfer is between two other provinces.",
+     "این انتقال میان دو استان دیگر است."))
+
+
+def transfer_access(permission: Permission) -> Callable[..., int]:
+    """A transfer row: the sending and the receiving province's roles reach it (not the
+    case: that keeps its own need-to-know)."""
+    return id_access(TRANSFER, permission)

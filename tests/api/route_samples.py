@@ -131,3 +131,72 @@ PATH_SAMPLES: dict[str, Lookup] = {
     # Centres (issue 15): a Mazandaran county centre; Gilan's provincial 123 centre.
     "centre_code": lambda db: {"inside": "MZN-C-CHALUS", "outside": "GLN-123"},
 }
+
+
+def client_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Clients (issue 16): the Mazandaran spouse-abuse case's; the Gilan case's."""
+    sql = "SELECT client_id FROM case_file WHERE category=? AND province_code=? ORDER BY id"
+    return {"inside": _one(db, sql, "spouse_abuse", "IR-02"),
+            "outside": _one(db, sql, "suicide_attempt", "IR-01")}
+
+
+PATH_SAMPLES["client_id"] = client_ids
+PATH_SAMPLES["merge_id"] = lambda db: {"inside": _one(db, "SELECT max(id) FROM client_merge")}
+
+
+def appointment_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Appointments (issue 16): a future one on the Mazandaran spouse-abuse case, one on
+    the restricted case, one on the Gilan case (all booked: settling them is refused
+    before their time, so probing changes nothing)."""
+    sql = ("SELECT a.id FROM appointment a JOIN case_file c ON c.id = a.case_id "
+           "WHERE c.category=? AND a.state='booked' ORDER BY a.starts_at DESC")
+    return {"inside": _one(db, sql, "spouse_abuse"),
+            "inside-restricted": _one(db, sql, "sexual_abuse"),
+            "outside": _one(db, sql, "suicide_attempt")}
+
+
+def worker_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Workers (issue 16, their hours): a Mazandaran psychologist; the Gilan counsellor."""
+    sql = "SELECT id FROM app_user WHERE username=?"
+    return {"inside": _one(db, sql, "psychologist"), "outside": _one(db, sql, "counsellor_gilan")}
+
+
+PATH_SAMPLES["appointment_id"] = appointment_ids
+PATH_SAMPLES.setdefault("user_id", worker_ids)  # another part may name users in paths too
+
+
+def transfer_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Transfers (issue 16): the demo's waiting Mazandaran → Gilan request (both ends reach
+    the row; Mazandaran's staff are its sending side)."""
+    return {"inside": _one(db, "SELECT id FROM case_transfer WHERE from_province='IR-02'")}
+
+
+def consent_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Consent records (issue 16): on the Mazandaran spouse-abuse case; on the Gilan case."""
+    sql = ("SELECT r.id FROM consent_record r JOIN case_file c ON c.id = r.case_id "
+           "WHERE c.category=?")
+    return {"inside": _one(db, sql, "spouse_abuse"), "outside": _one(db, sql, "suicide_attempt")}
+
+
+PATH_SAMPLES["transfer_id"] = transfer_ids
+PATH_SAMPLES["consent_id"] = consent_ids
+
+
+def case_service_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Services of the case's work (issue 16): the Mazandaran spouse-abuse case's
+    counselling session (reached through its case: the case decides access)."""
+    sql = ("SELECT s.id FROM case_service s JOIN case_file c ON c.id = s.case_id "
+           "WHERE c.category=?")
+    return {"inside": _one(db, sql, "spouse_abuse")}
+
+
+def case_goal_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Plan goals (issue 16): a goal of the Mazandaran spouse-abuse case's plan."""
+    sql = ("SELECT g.id FROM case_goal g JOIN case_plan p ON p.id = g.plan_id "
+           "JOIN case_file c ON c.id = p.case_id WHERE c.category=?")
+    return {"inside": _one(db, sql, "spouse_abuse")}
+
+
+PATH_SAMPLES["service_id"] = case_service_ids
+PATH_SAMPLES["goal_id"] = case_goal_ids
+PATH_SAMPLES.setdefault("user_id", worker_ids)  # a team member to take off a case's team

@@ -22,3 +22,7 @@ class TimelineItem:
     actor: str | None = None  # who did it (a full name or username)
     link: str | None = None  # a page to open (the contact, the incident)
     facts: tuple[tuple[str, str], ...] = ()  # (i18n key, value) pairs shown beside it
+    # The item's words in English where they are generated, not written by someone (a crew
+    # status, an agency's name); the page shows ``text`` in Persian. A fact's value that
+    # starts with "t:" is an i18n key shown translated ("t:line.risk.high").
+    text_en: str | None = None

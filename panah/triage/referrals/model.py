@@ -21,6 +21,7 @@ sends the case by the partner API. Both are tracked the same way.
 asked. Without consent it may go only under the immediate-danger override: urgency
 ``immediate`` or ``high`` (the validated screens put danger to life there) *and* a written
 reason, which the service writes to the audit log. Medium or lower risk never overrides.
+The rule is one for the 123 line and case work: :mod:`panah.cases.consent.model`.
 
 Pure: no database, no clock; ``now`` is passed in.
 """
@@ -31,6 +32,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+# The one consent rule, shared with case work (re-exported: triage's callers import it here).
+from panah.cases.consent.model import OVERRIDE_URGENCIES as OVERRIDE_URGENCIES
+from panah.cases.consent.model import ConsentStatus as ConsentStatus
+from panah.cases.consent.model import check_consent as check_consent
 from panah.core.errors import Conflict, InvalidInput
 from panah.intake.model import RiskLevel
 
@@ -122,18 +127,9 @@ def ack_deadline(requested_at: datetime, *, urgency: RiskLevel) -> datetime:
     return requested_at + ACK_WITHIN[urgency]
 
 
-class ConsentStatus(StrEnum):
-    given = "given"
-    refused = "refused"
-    not_asked = "not_asked"
-
-
 class HandoverKind(StrEnum):
     warm_transfer = "warm_transfer"  # the caller is conferenced live to the partner
     handover = "handover"  # the case goes through the partner API
-
-
-OVERRIDE_URGENCIES = frozenset({RiskLevel.immediate, RiskLevel.high})
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,38 +158,6 @@ def escalation_due(referral: ReferralView, *, now: datetime) -> bool:
     return (referral.state in AWAITING_DECISION
             and referral.escalated_at is None
             and now >= referral.ack_due_at)
-
-
-def check_consent(
-    consent: ConsentStatus, *, urgency: RiskLevel, override_reason: str | None
-) -> bool:
-    """Refuse a referral made without consent unless the immediate-danger override applies.
-
-    Returns ``True`` when the override is used (the service must audit-log it with its
-    reason), ``False`` when the person consented.
-    """
-    if consent is ConsentStatus.given:
-        return False
-    asked = consent is ConsentStatus.refused
-    if urgency not in OVERRIDE_URGENCIES:
-        raise InvalidInput(
-            ("The person refused consent" if asked else "Consent was not asked")
-            + f" and the risk is {urgency.value}: ask for consent, or refer only if the risk "
-            "is high or immediate and you give the reason.",
-            ("فرد رضایت نداد" if asked else "از فرد رضایت پرسیده نشد")
-            + " و خطر در سطح فوری یا بالا نیست: رضایت بگیرید؛ بدون رضایت تنها در خطر بالا "
-            "یا فوری و با نوشتن دلیل می‌توان ارجاع داد.",
-            field="consent", consent=consent.value, urgency=urgency.value,
-        )
-    if not (override_reason or "").strip():
-        raise InvalidInput(
-            "A referral without consent needs the reason for the immediate-danger override: "
-            "write why the person's life or safety cannot wait for consent.",
-            "ارجاع بدون رضایت به دلیل نیاز دارد: بنویسید چرا جان یا امنیت فرد منتظر رضایت "
-            "نمی‌ماند.",
-            field="override_reason", consent=consent.value, urgency=urgency.value,
-        )
-    return True
 
 
 PARTNER_NOTE_MAX = 2000  # as the partner API's note

@@ -6,11 +6,20 @@ from fastapi import FastAPI
 
 from panah.web.routes import (
     admin_keys,
+    appointment_pages,
+    appointments,
     auth,
+    case_lists,
     case_pages,
+    case_thread,
+    case_thread_pages,
+    case_work,
+    case_work_pages,
     cases,
     centres,
     chat,
+    client_pages,
+    clients,
     directory,
     directory_admin,
     dispatch,
@@ -32,6 +41,8 @@ from panah.web.routes import (
     referrals,
     reports,
     team_channels,
+    transfer_pages,
+    transfers,
     triage,
     triage_pages,
     units,
@@ -40,9 +51,16 @@ from panah.web.routes import (
 
 def mount_routes(app: FastAPI) -> None:
     # The webhooks first: they carry the most requests, and routes are matched in order.
-    for module in (health, intake, auth, pages, geo, cases, case_pages, reports, admin_keys,
-                   partner, partner_pages, line_pages, lines, help, chat, triage, referrals,
-                   directory, triage_pages, dispatch, field, dispatch_pages, field_pages,
-                   team_channels, units, directory_admin, people, centres, fleet,
-                   org_import):
+    # case_lists, case_thread and transfer_pages before cases: /cases/supervision,
+    # /api/cases/mine, /cases/visits, /cases/walk-in and /cases/transfers are not case ids.
+    for module in (health, intake, auth, pages, geo, case_lists, case_thread,
+                   case_thread_pages, transfers, transfer_pages,  # /cases/transfers
+                   cases, case_pages, reports,
+                   admin_keys, partner, partner_pages, line_pages, lines, help, chat, triage,
+                   referrals, directory, triage_pages, dispatch, field, dispatch_pages, field_pages,
+                   team_channels, units, directory_admin, people,
+                   appointments, appointment_pages,  # before centres: not a centre code
+                   centres, fleet,
+                   org_import, clients, client_pages,
+                   case_work, case_work_pages):
         app.include_router(module.router)

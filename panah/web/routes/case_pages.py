@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from panah.cases import page as case_pages
 from panah.cases import queries, service
+from panah.cases.flags.queries import worker_list
 from panah.cases.model import CaseCategory
 from panah.cases.schemas import CaseCreate
 from panah.core.errors import InvalidInput
@@ -33,7 +34,9 @@ def _page(request: Request, template: str, context: dict[str, Any], status: int 
 
 
 def _list_context(uow: Uow, actor: Actor) -> dict[str, Any]:
-    return {"cases": queries.case_list(uow.session, actor=actor),
+    # The worker's list (issue 16): the same query as GET /api/cases/mine.
+    return {"work": worker_list(uow.session, actor=actor, now=uow.now),
+            "can_supervise": is_allowed(actor, Permission.supervise_cases),
             "categories": list(CaseCategory),
             "can_create": is_allowed(actor, Permission.create_case)}
 
