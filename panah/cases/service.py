@@ -163,7 +163,7 @@ def open_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime
                                "آن شهرستان در استان پرونده نیست.", field="county_id")
     lead = [data.lead_user_id] if data.lead_user_id else []
     team = _team(session, actor, province, [*data.team_user_ids, *lead])
-    client = _client_for(session, data, province, now)
+    client = _client_for(session, actor, data, province, now)
     case = Case(
         client=client, province_code=province, county_id=data.county_id,
         centre_id=actor.centre_id if actor.province_code == province else None,
@@ -186,12 +186,24 @@ def open_case(session: Session, *, actor: Actor, data: CaseCreate, now: datetime
     return case
 
 
-def _client_for(session: Session, data: CaseCreate, province: str, now: datetime) -> Client:
+def _client_for(session: Session, actor: Actor, data: CaseCreate, province: str,
+                now: datetime) -> Client:
     if data.client_id is not None:
+        # The clients part's loader decides, as for the client's page (imported here: that
+        # module builds on this one).
+        from panah.cases.clients.service import may_reach
+
         client = session.get(Client, data.client_id)
-        if client is None or client.erased_at is not None:
-            raise InvalidInput("There is no such client; look the person up again.",
-                               "چنین مددجویی نیست؛ دوباره جست‌وجو کنید.", field="client_id")
+        if (client is None or client.erased_at is not None
+                or not may_reach(session, with_grants(session, actor), Permission.view_case,
+                                 client.id)):
+            raise InvalidInput(
+                "There is no such client among those you may reach: look the person up again "
+                "by phone or national code, or ask a supervisor of their province to open the "
+                "case.",
+                "چنین مددجویی در میان مددجویانی که به آن‌ها دسترسی دارید نیست: دوباره با تلفن "
+                "یا کد ملی جست‌وجو کنید، یا از سرپرست استان او بخواهید پرونده را باز کند.",
+                field="client_id")
         return client
     phone = normalise_phone(data.phone) if data.phone else None
     code = normalise_national_code(data.national_code) if data.national_code else None

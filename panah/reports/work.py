@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from panah.cases.flags.queries import Escalation, escalations
+from panah.cases.model import CaseStatus
 from panah.cases.orm import Case
 from panah.cases.queries import case_list
 from panah.cases.schemas import CaseSummary
@@ -151,7 +152,7 @@ class CaseGlance:
 
 
 def case_glance(session: Session, actor: Actor) -> CaseGlance:
-    mine = [c for c in case_list(session, actor=actor) if c.status == "open"]
+    mine = [c for c in case_list(session, actor=actor) if c.status != CaseStatus.closed]
     return CaseGlance(len(mine), mine[:CASES_SHOWN])
 
 
@@ -248,6 +249,6 @@ def activity(session: Session, province_code: str | None, now: datetime) -> Acti
         referrals_awaiting=_count(session, referrals),
         referrals_overdue=_count(session, referrals.where(Referral.ack_due_at <= now)),
         open_cases=_count(session, select(func.count()).select_from(Case).where(
-            Case.status == "open", *_in(Case.province_code, p))),
+            Case.status != CaseStatus.closed.value, *_in(Case.province_code, p))),
         shelter_beds=_count(session, select(func.coalesce(func.sum(Centre.shelter_beds), 0))
                             .where(*_in(Centre.province_code, p))))

@@ -48,7 +48,8 @@ def _on_team_of(database_url: str, username: str) -> set[int]:
 
 
 def _round(app: FastAPI, clock: FrozenClock) -> dict[str, int]:
-    """One round of the flags' timer, as ``tick`` runs it: its own unit of work."""
+    """One tick of the flags' timer, as ``tick`` runs it: its own unit of work. The rules
+    run at most once a minute: a test wanting a second round advances the clock a minute."""
     with unit_of_work(app.state.session_factory) as session:
         done = escalate(session, now=clock.now(), outside=Outside(LoggingSmsProvider()))
     assert isinstance(done, dict)
@@ -251,12 +252,14 @@ def test_a_flag_is_raised_once_escalated_to_the_supervisors_then_cleared(
     ids = _ids(database_url)
     case_id = _open_high_risk(people)
     _round(app, clock)  # whatever other demo rows need, once
+    clock.advance(minutes=1)
     assert _round(app, clock) == {"case_flags_raised": 0, "case_flags_escalated": 0,
                                   "case_flags_cleared": 0}
     before = people("supervisor").get("/api/cases/supervision").json()["escalated"]
-    clock.advance(hours=1)
+    clock.advance(minutes=59)  # an hour after opening
     assert _round(app, clock) == {"case_flags_raised": 1, "case_flags_escalated": 1,
                                   "case_flags_cleared": 0}
+    clock.advance(minutes=1)
     assert _round(app, clock) == {"case_flags_raised": 0, "case_flags_escalated": 0,
                                   "case_flags_cleared": 0}  # idempotent
     with unit_of_work(app.state.session_factory) as session:
@@ -280,6 +283,30 @@ def test_a_flag_is_raised_once_escalated_to_the_supervisors_then_cleared(
     assert f'href="/cases/{case_id}"' not in people("supervisor").get("/", headers=HTML).text
 
 
+def test_the_rules_run_at_most_once_a_minute_kept_in_the_database(
+    app: FastAPI, people: People, clock: FrozenClock, database_url: str
+) -> None:
+    _round(app, clock)  # the demo's rows, once
+    case_id = _open_high_risk(people)
+    clock.advance(minutes=59, seconds=30)
+    _round(app, clock)  # half a minute before it falls due: nothing yet
+    clock.advance(seconds=30)  # due now, but the last round was only 30 s ago
+    assert _round(app, clock) == {"case_flags_raised": 0, "case_flags_escalated": 0,
+                                  "case_flags_cleared": 0}
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+        assert db.execute("SELECT count(*) FROM case_flag WHERE case_id=?",
+                          (case_id,)).fetchone() == (0,)
+        # The minute is kept in the database, not in a process: another server process
+        # (or this one restarted) sees the same last round.
+        assert db.execute("SELECT id, last_at FROM case_flag_round").fetchall() == [
+            (1, "2026-03-22 07:29:30.000000")]
+    clock.advance(seconds=29)
+    assert _round(app, clock)["case_flags_raised"] == 0  # 59 s: still within the minute
+    clock.advance(seconds=1)
+    assert _round(app, clock)["case_flags_raised"] == 1  # a minute after the last round
+    assert _round(app, clock)["case_flags_raised"] == 0
+
+
 def test_a_flag_cleared_and_holding_again_is_raised_anew(
     app: FastAPI, people: People, clock: FrozenClock
 ) -> None:
@@ -290,11 +317,13 @@ def test_a_flag_cleared_and_holding_again_is_raised_anew(
         case = session.get(Case, case_id)
         assert case is not None
         case.lead_user_id, lead = 1, case.lead_user_id
+    clock.advance(minutes=1)
     _round(app, clock)
     with unit_of_work(app.state.session_factory) as session:
         case = session.get(Case, case_id)
         assert case is not None
         case.lead_user_id = lead  # the lead left the case
+    clock.advance(minutes=1)
     assert _round(app, clock)["case_flags_raised"] == 1
     with unit_of_work(app.state.session_factory) as session:
         rows = session.scalars(select(CaseFlag).where(CaseFlag.case_id == case_id)).all()
@@ -311,6 +340,7 @@ def test_a_closed_case_loses_its_flags_on_the_next_round(
         case = session.get(Case, case_id)
         assert case is not None
         case.status = "closed"
+    clock.advance(minutes=1)
     assert _round(app, clock)["case_flags_cleared"] == 1
     with unit_of_work(app.state.session_factory) as session:
         assert not session.scalars(select(CaseFlag).where(

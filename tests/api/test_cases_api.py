@@ -177,6 +177,44 @@ def test_bad_case_input_is_refused_with_the_field_and_nothing_is_saved(
     assert count() == before
 
 
+def test_a_case_opens_for_an_existing_client_only_one_may_reach(
+    people: People, database_url: str
+) -> None:
+    def client_of(category: str) -> int:
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return int(db.execute("SELECT client_id FROM case_file WHERE category = ?",
+                                  (category,)).fetchone()[0])
+
+    def cases_of(client: int) -> int:
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return int(db.execute("SELECT count(*) FROM case_file WHERE client_id = ?",
+                                  (client,)).fetchone()[0])
+
+    def open_for(username: str, client: int) -> int:
+        reply = people(username).post("/api/cases", json={
+            "client_id": client, "client_name": "-", "category": "family_conflict"})
+        if reply.status_code == 422:
+            assert reply.json()["details"]["field"] == "client_id"
+            assert "look the person up again" in reply.json()["message"]
+            assert "دوباره با تلفن" in reply.json()["message_fa"]
+        return reply.status_code
+
+    sara, restricted = client_of("spouse_abuse"), client_of("sexual_abuse")
+    # The counsellor (same province, not on Sara's team) and Gilan's counsellor do not
+    # reach Sara; the social worker on her team does not reach a client whose only case is
+    # of a category she holds no grant for. Nothing is saved for them.
+    assert open_for("counsellor", sara) == 422
+    assert open_for("counsellor_gilan", sara) == 422
+    assert open_for("social_worker", restricted) == 422
+    assert open_for("social_worker", 99999) == 422
+    assert (cases_of(sara), cases_of(restricted)) == (1, 1)
+    # Her team's social worker, the province's supervisor and the granted psychologist do.
+    assert open_for("social_worker", sara) == 201
+    assert open_for("supervisor", sara) == 201
+    assert open_for("psychologist", restricted) == 201
+    assert (cases_of(sara), cases_of(restricted)) == (3, 2)
+
+
 def test_after_key_rotation_every_case_reads_with_the_new_key_alone(
     people: People, database_url: str, spouse_case: int, settings: object, clock: object
 ) -> None:

@@ -9,11 +9,14 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from panah.cases.clients.orm import ClientMerge
 from panah.cli import app as cli
 from panah.core.clock import FrozenClock
+from panah.core.db import unit_of_work
 from panah.reports.deidentified import FIELDS
 from tests.conftest import NOWRUZ, TEST_ENCRYPTION_KEYS, TEST_HASH_KEY, login
 
@@ -68,15 +71,40 @@ def _cli(database_url: str, *args: str) -> dict[str, object]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_retention_erases_old_closed_cases_only(database_url: str) -> None:
+IDENTITY = ("phone", "phone_hash", "national_code", "phones", "birth_date",
+            "no_national_code_note", "name_key_hash", "languages")
+
+
+def _identity(db: sqlite3.Connection, client_id: int) -> dict[str, object]:
+    row = db.execute(f"SELECT {', '.join(IDENTITY)} FROM client WHERE id=?",  # noqa: S608
+                     (client_id,)).fetchone()
+    indexes = [db.execute(f"SELECT count(*) FROM {table} WHERE client_id=?",  # noqa: S608
+                          (client_id,)).fetchone()[0]
+               for table in ("client_phone", "client_name_token")]
+    return dict(zip((*IDENTITY, "client_phone", "client_name_token"), (*row, *indexes),
+                    strict=True))
+
+
+def test_retention_erases_old_closed_cases_only(database_url: str, app: FastAPI) -> None:
     path = database_url.removeprefix("sqlite:///")
     long_ago = (FrozenClock(NOWRUZ).now() - timedelta(days=365 * 11)).isoformat()
     with sqlite3.connect(path) as db:
-        (old,) = db.execute("SELECT id FROM case_file WHERE category='spouse_abuse'").fetchone()
-        (recent,) = db.execute("SELECT id FROM case_file WHERE category='child_abuse'").fetchone()
+        (old, sara) = db.execute(
+            "SELECT id, client_id FROM case_file WHERE category='spouse_abuse'").fetchone()
+        (recent, ali) = db.execute(
+            "SELECT id, client_id FROM case_file WHERE category='child_abuse'").fetchone()
         db.execute("UPDATE case_file SET status='closed', closed_at=? WHERE id=?", (long_ago, old))
         db.execute("UPDATE case_file SET status='closed', closed_at=? WHERE id=?",
                    (NOWRUZ.isoformat(), recent))
+        # The demo's merged duplicate, as if it had been merged into Sara's record.
+        (merge, twin) = db.execute("SELECT id, merged_id FROM client_merge").fetchone()
+        db.execute("UPDATE client SET merged_into_id=? WHERE id=?", (sara, twin))
+        db.execute("UPDATE client_merge SET survivor_id=? WHERE id=?", (sara, merge))
+        db.execute("INSERT INTO client_phone (client_id, phone_hash) VALUES (?, 'twin')", (twin,))
+        before = {c: _identity(db, c) for c in (sara, twin, ali)}
+    # Between them, Sara's record and her twin's hold every part of an identity but a code.
+    assert [column for column, value in (before[sara] | before[twin]).items()
+            if value in (None, 0) and before[sara][column] in (None, 0)] == ["national_code"]
     dry = _cli(database_url, "retention", "run", "--dry-run", "--json")
     assert dry["cases_erased"] == [old] and dry["dry_run"] is True
     with sqlite3.connect(path) as db:
@@ -93,4 +121,34 @@ def test_retention_erases_old_closed_cases_only(database_url: str) -> None:
     assert client[:3] == (None, None, None) and client[3] is not None
     assert notes[0] == 0 and kept[0] == 1
     assert erase == [(str(old),)]
+    with sqlite3.connect(path) as db:
+        after = {c: _identity(db, c) for c in (sara, twin, ali)}
+        erased = db.execute("SELECT count(*) FROM client WHERE id IN (?, ?) "
+                            "AND erased_at IS NOT NULL", (sara, twin)).fetchone()[0]
+    for person in (sara, twin):  # every personal column blank, no blind index left
+        assert set(after[person].values()) <= {None, 0}, after[person]
+    assert erased == 2
+    assert after[ali] == before[ali]  # a case closed today keeps its client
+    with unit_of_work(app.state.session_factory) as session:
+        assert session.get_one(ClientMerge, merge).reason == "[erased]"
     assert _cli(database_url, "retention", "run", "--json")["cases_erased"] == []
+
+
+def test_a_client_with_a_case_still_open_keeps_their_identity(database_url: str) -> None:
+    path = database_url.removeprefix("sqlite:///")
+    long_ago = (FrozenClock(NOWRUZ).now() - timedelta(days=365 * 11)).isoformat()
+    with sqlite3.connect(path) as db:
+        (old, sara) = db.execute(
+            "SELECT id, client_id FROM case_file WHERE category='spouse_abuse'").fetchone()
+        (later,) = db.execute("SELECT id FROM case_file WHERE category='child_abuse'").fetchone()
+        db.execute("UPDATE case_file SET status='closed', closed_at=? WHERE id=?", (long_ago, old))
+        db.execute("UPDATE case_file SET client_id=? WHERE id=?", (sara, later))  # her 2nd case
+        before = _identity(db, sara)
+    assert _cli(database_url, "retention", "run", "--json")["cases_erased"] == []
+    with sqlite3.connect(path) as db:
+        assert _identity(db, sara) == before
+        db.execute("UPDATE case_file SET status='closed', closed_at=? WHERE id=?",
+                   (long_ago, later))
+    assert _cli(database_url, "retention", "run", "--json")["cases_erased"] == [old, later]
+    with sqlite3.connect(path) as db:
+        assert set(_identity(db, sara).values()) <= {None, 0}

@@ -195,13 +195,33 @@ def test_the_crews_home_shows_the_assignment_they_are_on(
 
 def test_centre_staff_see_their_open_cases(people: People, database_url: str) -> None:
     page = _home(people, "social_worker")
-    assert _count(page, "home-cases-count") == "۲"  # spouse abuse and child abuse
+    # spouse abuse (at services) and child abuse (at assessment): open work, not closed
+    assert _count(page, "home-cases-count") == "۲"
     cases = _section(page, "home-cases")
     for category in ("spouse_abuse", "child_abuse"):
         assert _reference(database_url, category) in cases
     restricted = _reference(database_url, "sexual_abuse")
     assert restricted not in cases  # on the team, but without the grant
     assert restricted in _section(_home(people, "psychologist"), "home-cases")
+
+
+def test_a_case_at_work_counts_as_open_until_it_is_closed(
+    people: People, database_url: str
+) -> None:
+    # The demo's spouse-abuse case is at services and the child-abuse case at assessment:
+    # both are open work. Asking for closure keeps it open; closing it takes it off.
+    with _db(database_url) as db:
+        db.execute("UPDATE case_file SET status='closure_requested' "
+                   "WHERE category='spouse_abuse'")
+    assert _count(_home(people, "social_worker"), "home-cases-count") == "۲"
+    assert _figure(_home(people, "provincial_manager"), "open_cases") == "۳"
+    with _db(database_url) as db:
+        db.execute("UPDATE case_file SET status='closed' WHERE category='spouse_abuse'")
+    page = _home(people, "social_worker")
+    assert _count(page, "home-cases-count") == "۱"
+    assert _reference(database_url, "spouse_abuse") not in _section(page, "home-cases")
+    assert _figure(_home(people, "provincial_manager"), "open_cases") == "۲"
+    assert _figure(_home(people, "national_office"), "open_cases") == "۳"
 
 
 def _reference(database_url: str, category: str) -> str:

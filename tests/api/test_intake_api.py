@@ -309,7 +309,7 @@ def test_an_event_whose_processing_failed_is_kept_and_processed_on_recovery(
 
 
 def test_a_repeat_caller_brings_earlier_contacts_case_files_and_flags(
-    pbx: TestClient, people: People, app: FastAPI, clock: FrozenClock
+    pbx: TestClient, people: People, app: FastAPI, clock: FrozenClock, database_url: str
 ) -> None:
     from panah.intake.model import Channel, RiskLevel
     from panah.intake.orm import Contact
@@ -353,6 +353,15 @@ def test_a_repeat_caller_brings_earlier_contacts_case_files_and_flags(
                                     headers={"Accept": "text/html"}).text
     assert "پیش‌تر در خطر فوری بوده است" in page and "پرونده‌ای برای این شماره باز است" in page
     assert "جزئیات فقط برای تیم پرونده" in page
+
+    # A case at work (assessment … closure asked) is still open; only a closed one is not.
+    def flags_when(status: str) -> list[str]:
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            db.execute("UPDATE case_file SET status=? WHERE id=?", (status, case.json()["id"]))
+        return list(people("counsellor").get(f"/api/contacts/{contact_id}").json()["flags"])
+    assert "open_case" in flags_when("assessment")
+    assert "open_case" in flags_when("closure_requested")
+    assert "open_case" not in flags_when("closed")
 
 
 def test_a_texter_gets_one_conversation_and_the_counsellors_replies_by_sms(

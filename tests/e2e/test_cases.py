@@ -77,4 +77,4 @@ def test_counsellor_opens_a_case_from_the_form_and_a_mistake_comes_back_explaine
         form.locator("button[type=submit]").click()
         counsellor.wait_for_url("**/cases/*")
         expect(counsellor.locator(".client-name")).to_have_text("پریسا آزمون")
-        expect(counsellor.locator("dd[dir=ltr]").first).to_have_text("+989115554433")
+        expect(counsellor.locator(".client-phone").first).to_have_text("+989115554433")

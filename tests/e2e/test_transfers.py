@@ -48,7 +48,7 @@ def test_a_case_goes_home_to_tehran_with_consent_and_tehran_takes_it(
         # Record her written consent to a transfer to Tehran, then ask again.
         consent = worker.locator("#consent-form")
         consent.locator("#consent-purpose").select_option("transfer")
-        consent.locator("#consent-recipient").fill("IR-23")
+        consent.locator("#consent-recipient").select_option("IR-23")
         consent.locator("#consent-method").select_option("written")
         consent.locator("button[type=submit]").click()
         expect(worker.locator("#consents tr", has_text="انتقال پرونده")).to_contain_text("معتبر")

@@ -13,10 +13,12 @@ from panah.cases.consent.orm import ConsentRecord
 from panah.cases.consent.schemas import ConsentPublic
 from panah.cases.orm import Case, Client
 from panah.cases.service import case_facts
-from panah.cases.thread.items import TimelineItem
+from panah.cases.thread.items import TimelineItem, bilingual
 from panah.core.clock import as_utc
+from panah.geo.orm import Province
 from panah.security.access import users_of
 from panah.security.policy import Resource
+from panah.triage.orm import Agency
 
 
 def consent_public(session: Session, record: ConsentRecord, now: datetime) -> ConsentPublic:
@@ -40,14 +42,28 @@ def client_consents(session: Session, *, case_id: int, now: datetime) -> list[Co
     return [consent_public(session, r, now) for r in records]
 
 
+def recipient_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Provinces' and agencies' names by code, in both languages (``bilingual``)."""
+    if not codes:
+        return {}
+    found = {p.code: bilingual(p.name_fa, p.name_en)
+             for p in session.scalars(select(Province).where(Province.code.in_(codes)))}
+    found |= {a.code: bilingual(a.name_fa, a.name_en)
+              for a in session.scalars(select(Agency).where(Agency.code.in_(codes)))}
+    return found
+
+
 def consent_items(session: Session, *, case_id: int, now: datetime) -> list[TimelineItem]:
     """Consent given and withdrawn, as timeline items of the case."""
     items = []
     records = list(session.scalars(select(ConsentRecord).where(ConsentRecord.case_id == case_id)))
     users = users_of(session, {u for r in records for u in (r.recorded_by, r.withdrawn_by) if u})
+    names = recipient_names(session, {r.recipient for r in records})
     for r in records:
-        facts = (("consent.purpose", r.purpose), ("consent.recipient", r.recipient),
-                 ("consent.scope", r.scope), ("consent.method", r.method))
+        facts = (("consent.purpose", f"t:consent.purpose.{r.purpose}"),
+                 ("consent.recipient", names.get(r.recipient, r.recipient)),
+                 ("consent.scope", f"t:consent.scope.{r.scope}"),
+                 ("consent.method", f"t:consent.method.{r.method}"))
         by = users.get(r.recorded_by) if r.recorded_by else None
         items.append(TimelineItem(at=as_utc(r.given_at), kind="consent",
                                   label_key="timeline.consent_given",

@@ -31,3 +31,14 @@ class CaseFlag(Base):
     # Who was told (the province's supervisors at that moment): user ids, comma-joined.
     escalated_to: Mapped[str | None] = mapped_column(String(300))
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class CaseFlagRound(Base):
+    """When the flags' timer last ran a round: one row (id 1). A round claims the minute by
+    a conditional UPDATE on ``last_at``, so however many server processes tick, and across
+    restarts, the rules run over the open cases at most once a minute."""
+
+    __tablename__ = "case_flag_round"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

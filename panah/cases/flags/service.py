@@ -6,19 +6,25 @@ Idempotent: a flag is raised only where no uncleared row of that (case, flag) ex
 partial unique index refuses a second one), escalated by a conditional UPDATE on
 ``escalated_at IS NULL``, cleared by one on ``cleared_at IS NULL``: two rounds at the same
 moment do the work once.
+
+The timer ticks every second, but the rules (hours and days long) are run over the open
+cases at most once a minute (``ROUND_EVERY``): :func:`claim_round` takes the minute by a
+conditional UPDATE of the one ``case_flag_round`` row (``last_at <= now - 1 min``) and the
+round goes on only if that row changed, so several server processes and a restart keep to
+once a minute. A flag is therefore raised, escalated or cleared up to a minute late.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from panah.cases.flags.model import CaseFacts, FlagCode, escalation_due, flags
-from panah.cases.flags.orm import CaseFlag
+from panah.cases.flags.orm import CaseFlag, CaseFlagRound
 from panah.cases.orm import Case
 from panah.cases.workflow.queries import overdue_plans
 from panah.core.clock import as_utc
@@ -27,6 +33,9 @@ from panah.security.roles import Role
 
 # Who is told of an escalated flag: the province's shift supervisors.
 ESCALATE_TO = (Role.supervisor.value,)
+# The timer's rounds over the open cases: at most one a minute.
+ROUND_EVERY = timedelta(minutes=1)
+ROUND_ROW = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,21 @@ def open_case_facts(session: Session, *, now: datetime,
         lead_user_id=r.lead_user_id,
         last_contact_at=as_utc(r.last_contact_at) if r.last_contact_at else None,
         plan_overdue=r.id in late) for r in rows}
+
+
+def claim_round(session: Session, *, now: datetime) -> bool:
+    """Take this minute's round: true if no round ran in the minute before ``now`` (and now
+    none other will until a minute has passed), false if one did."""
+    won = session.execute(update(CaseFlagRound).where(
+        CaseFlagRound.id == ROUND_ROW, CaseFlagRound.last_at <= now - ROUND_EVERY
+    ).values(last_at=now))
+    if int(won.rowcount) == 1:  # type: ignore[attr-defined]
+        return True
+    if session.get(CaseFlagRound, ROUND_ROW) is not None:
+        return False
+    session.add(CaseFlagRound(id=ROUND_ROW, last_at=now))  # the first round ever
+    session.flush()
+    return True
 
 
 def run_flags(session: Session, *, now: datetime) -> Round:

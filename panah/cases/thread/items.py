@@ -26,3 +26,9 @@ class TimelineItem:
     # status, an agency's name); the page shows ``text`` in Persian. A fact's value that
     # starts with "t:" is an i18n key shown translated ("t:line.risk.high").
     text_en: str | None = None
+
+
+def bilingual(fa: str, en: str) -> str:
+    """A fact's value in both languages (a province's or an agency's name): the page shows
+    the one of its language."""
+    return f"l:{fa}|{en}"

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from panah.cases.consent.orm import ConsentRecord
-from panah.cases.consent.queries import client_consents, consent_items
+from panah.cases.consent.queries import client_consents, consent_items, recipient_names
 from panah.cases.consent.schemas import ConsentPublic
 from panah.cases.orm import Case
 from panah.cases.thread.items import TimelineItem
@@ -152,8 +152,10 @@ def timeline_items(session: Session, *, actor: Actor, case_id: int,
     items = consent_items(session, case_id=case_id, now=now)
     rows = list(session.scalars(select(CaseTransfer).where(CaseTransfer.case_id == case_id)))
     users = users_of(session, {u for r in rows for u in (r.requested_by, r.decided_by) if u})
+    names = recipient_names(session, {p for r in rows for p in (r.from_province, r.to_province)})
     for r in rows:
-        facts = (("transfers.from", r.from_province), ("transfers.to", r.to_province))
+        facts = (("transfers.from", names.get(r.from_province, r.from_province)),
+                 ("transfers.to", names.get(r.to_province, r.to_province)))
         asker = users.get(r.requested_by) if r.requested_by else None
         items.append(TimelineItem(at=as_utc(r.requested_at), kind="transfer",
                                   label_key="timeline.transfer_requested", text=r.reason,

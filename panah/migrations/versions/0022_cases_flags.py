@@ -1,4 +1,5 @@
-"""cases: flags: (issue 16) the case_flag table the escalation timer records in
+"""cases: flags: (issue 16) the case_flag table the escalation timer records in, and
+case_flag_round, when the timer last ran its once-a-minute round
 
 Revision ID: 0022
 Revises: 0021
@@ -34,9 +35,15 @@ def upgrade() -> None:
         batch_op.create_index('ix_case_flag_standing', ['case_id', 'flag'], unique=True,
                               sqlite_where=sa.text('cleared_at IS NULL'),
                               postgresql_where=sa.text('cleared_at IS NULL'))
+    op.create_table('case_flag_round',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_flag_round'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('case_flag_round')
     with op.batch_alter_table('case_flag', schema=None) as batch_op:
         batch_op.drop_index('ix_case_flag_standing')
         batch_op.drop_index(batch_op.f('ix_case_flag_cleared_at'))

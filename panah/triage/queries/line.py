@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from panah.cases.model import CaseStatus
 from panah.cases.orm import Case
 from panah.cases.service import cases_of_phone_hash
 from panah.centres.orm import Centre
@@ -155,7 +156,7 @@ def repeat_caller_flags(session: Session, earlier: list[Contact],
         [history.Earlier(c.id, as_utc(c.offered_at), RiskLevel(c.risk),
                          ContactState(c.state), c.abandoned_at is not None, c.id in nuisance)
          for c in earlier],
-        [history.CaseFact(c.id, c.status == "open", c.restricted_category is not None)
+        [history.CaseFact(c.id, c.status != CaseStatus.closed, c.restricted_category is not None)
          for c, _ in cases], now)
 
 
