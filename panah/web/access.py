@@ -31,7 +31,7 @@ from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, NotFound
 from panah.dispatch.queries import incident_resource, unit_resource
 from panah.intake.queries import contact_resource, line_resource
-from panah.security.access import audit, deny
+from panah.security.access import audit, deny, with_grants
 from panah.security.audit import AuditAction
 from panah.security.policy import Actor, Decision, Resource, decide
 from panah.security.roles import Permission
@@ -189,6 +189,8 @@ def id_access(spec: Guarded, permission: Permission) -> Callable[..., int]:
             if resource is None:
                 raise NotFound(spec.missing[0].format(id=subject_id),
                                spec.missing[1].format(id=subject_id))
+            if resource.restricted_category is not None:  # the grants the actor holds now
+                actor = with_grants(session, actor)
             decision = decide(actor, permission, resource)
             if decision and spec.audit_reads:
                 audit(session, actor, AuditAction.read, spec.kind, subject_id, now=now,

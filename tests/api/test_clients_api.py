@@ -257,3 +257,13 @@ def test_a_supervisor_of_the_province_reaches_the_client_a_worker_off_the_team_d
 ) -> None:
     assert people("supervisor").get(f"/api/clients/{sara}").status_code == 200
     assert people("psychiatrist").get(f"/api/clients/{sara}").status_code == 403
+
+
+def test_a_restricted_clients_profile_opens_to_the_granted_team_member_only(
+    people: People, database_url: str
+) -> None:
+    """Narges's only case is sexual abuse (restricted): the psychologist on its team holds
+    the grant and opens her profile; the social worker, also on the team, has no grant."""
+    narges = client_of(database_url, "sexual_abuse")
+    assert people("psychologist").get(f"/api/clients/{narges}").status_code == 200
+    assert people("social_worker").get(f"/api/clients/{narges}").status_code == 403

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from panah.cases import page as case_pages
 from panah.centres.appointments import queries, service
 from panah.centres.appointments.model import AppointmentState, Weekday, read_clock
 from panah.centres.appointments.schemas import AppointmentCreate, HoursUpdate, ShiftBody
@@ -23,6 +22,7 @@ from panah.security.policy import Actor, is_allowed
 from panah.security.roles import Permission
 from panah.web.access import AppointmentAccess, EditAppointment, EditCase, worker_access
 from panah.web.deps import Uow, require
+from panah.web.routes.case_pages import render_case
 
 router = APIRouter(tags=["appointment pages"], include_in_schema=False)
 ViewHours = Annotated[int, Depends(worker_access(Permission.view_case))]
@@ -83,14 +83,8 @@ def book_form(
                          now=uow.now)
     except (ValidationError, InvalidInput) as problem:
         error = problem if isinstance(problem, InvalidInput) else FORM_MISTAKE
-        page = case_pages.case_page(uow.session, actor=grant.actor, case_id=grant.case_id,
-                                    why=grant.why, now=uow.now)
-        return _page(request, "cases/detail.html", {
-            "case": page.file, "page": page,
-            "panel_order": [name for name, _ in case_pages.PANELS],
-            "can_edit": is_allowed(grant.actor, Permission.edit_case),
-            "can_review": is_allowed(grant.actor, Permission.review_access),
-            "appointment_error": error, "appointment_form": form}, status=422)
+        return render_case(request, uow, grant, status=422, appointment_error=error,
+                           appointment_form=form)
     return RedirectResponse(f"/cases/{grant.case_id}#appointments", status_code=303)
 
 

@@ -20,7 +20,7 @@ from panah.core.errors import InvalidInput
 from panah.security import access
 from panah.security.policy import Actor, is_allowed
 from panah.security.roles import Permission
-from panah.web.access import EditCase, ReviewCase, ViewCase
+from panah.web.access import CaseAccess, EditCase, ReviewCase, ViewCase
 from panah.web.deps import Uow, require
 
 router = APIRouter(tags=["case pages"], include_in_schema=False)
@@ -82,12 +82,20 @@ def create_case_form(
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, uow: Uow, grant: ViewCase) -> Response:
     """The case file. Opening it is recorded in "who saw this"."""
+    return render_case(request, uow, grant)
+
+
+def render_case(request: Request, uow: Uow, grant: CaseAccess, *, status: int = 200,
+                **extra: Any) -> Response:
+    """The case page; a panel's form that was refused shows it again with ``extra`` (its
+    error and what was typed) and ``status`` 422."""
     page = case_pages.case_page(uow.session, actor=grant.actor, case_id=grant.case_id,
                                 why=grant.why, now=uow.now)
     return _page(request, "cases/detail.html", {
         "case": page.file, "page": page, "panel_order": [name for name, _ in case_pages.PANELS],
         "can_edit": is_allowed(grant.actor, Permission.edit_case),
-        "can_review": is_allowed(grant.actor, Permission.review_access)})
+        "can_review": is_allowed(grant.actor, Permission.review_access), **extra},
+        status=status)
 
 
 @router.post("/cases/{case_id}/notes", response_class=HTMLResponse)

@@ -7,13 +7,12 @@ case page comes back (422) with the reason above the panel and nothing saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from panah.cases import page as case_pages
 from panah.cases.workflow import service
 from panah.cases.workflow.schemas import (
     AssessmentCreate,
@@ -27,10 +26,9 @@ from panah.cases.workflow.schemas import (
     WorkUpdate,
 )
 from panah.core.errors import PanahError
-from panah.security.policy import is_allowed
-from panah.security.roles import Permission
 from panah.web.access import CaseAccess, EditCase
 from panah.web.deps import Uow
+from panah.web.routes.case_pages import render_case
 from panah.web.routes.case_work import ApproveCaseWork
 
 router = APIRouter(prefix="/cases/{case_id}/work", tags=["case pages"],
@@ -56,14 +54,7 @@ def _act(request: Request, uow: Uow, grant: CaseAccess, step: Callable[[], objec
 
 
 def _again(request: Request, uow: Uow, grant: CaseAccess, error: PanahError) -> Response:
-    page = case_pages.case_page(uow.session, actor=grant.actor, case_id=grant.case_id,
-                                why=grant.why, now=uow.now)
-    context: dict[str, Any] = {
-        "case": page.file, "page": page, "panel_order": [name for name, _ in case_pages.PANELS],
-        "can_edit": is_allowed(grant.actor, Permission.edit_case),
-        "can_review": is_allowed(grant.actor, Permission.review_access), "work_error": error}
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request, "cases/detail.html", context, status_code=422)
+    return render_case(request, uow, grant, status=422, work_error=error)
 
 
 def _id(text: str) -> int | None:

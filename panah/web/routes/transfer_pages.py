@@ -13,16 +13,16 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from panah.cases import page as case_page
 from panah.cases.consent import service as consent_service
 from panah.cases.consent.schemas import ConsentCreate
 from panah.cases.transfers import queries, referrals, service
 from panah.cases.transfers.schemas import CaseReferralCreate, TransferCreate
 from panah.core.errors import Conflict, InvalidInput
-from panah.security.policy import Actor, is_allowed
+from panah.security.policy import Actor
 from panah.security.roles import Permission
 from panah.web.access import CaseAccess, EditCase, case_access, consent_access, transfer_access
 from panah.web.deps import Uow, require
+from panah.web.routes.case_pages import render_case
 
 router = APIRouter(tags=["transfer pages"], include_in_schema=False)
 TransferCase = Annotated[CaseAccess, Depends(case_access(Permission.transfer_case))]
@@ -55,13 +55,7 @@ def _inbox(request: Request, uow: Uow, actor: Actor, error: Exception | None = N
 
 def _case(request: Request, uow: Uow, grant: CaseAccess, error: Exception) -> Response:
     """The case page again, with the transfers panel's error."""
-    page = case_page.case_page(uow.session, actor=grant.actor, case_id=grant.case_id,
-                               why=grant.why, now=uow.now)
-    return _page(request, "cases/detail.html", {
-        "case": page.file, "page": page, "panel_order": [name for name, _ in case_page.PANELS],
-        "can_edit": is_allowed(grant.actor, Permission.edit_case),
-        "can_review": is_allowed(grant.actor, Permission.review_access),
-        "transfer_error": _error(error)}, status=422)
+    return render_case(request, uow, grant, status=422, transfer_error=_error(error))
 
 
 def _on_case(request: Request, uow: Uow, grant: CaseAccess, step: Callable[[], object],
