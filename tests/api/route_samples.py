@@ -200,3 +200,12 @@ def case_goal_ids(db: sqlite3.Connection) -> dict[str, object]:
 PATH_SAMPLES["service_id"] = case_service_ids
 PATH_SAMPLES["goal_id"] = case_goal_ids
 PATH_SAMPLES.setdefault("user_id", worker_ids)  # a team member to take off a case's team
+
+
+def case_follow_up_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """A missed appointment's follow-up (issue 16), if the demo has one; reached through
+    its case in the path."""
+    return {"inside": _one(db, "SELECT max(id) FROM case_follow_up")}
+
+
+PATH_SAMPLES["case_follow_up_id"] = case_follow_up_ids

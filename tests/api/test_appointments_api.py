@@ -12,11 +12,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from panah.cases.orm import Case
 from panah.centres.appointments import queries, service
 from panah.centres.appointments.model import AppointmentKind
 from panah.centres.appointments.orm import Appointment
 from panah.centres.appointments.schemas import AppointmentCreate
-from panah.core.clock import FrozenClock
+from panah.core.clock import FrozenClock, as_utc
 from panah.core.db import unit_of_work
 from panah.core.errors import InvalidInput
 from panah.security.orm import User
@@ -153,6 +154,33 @@ def test_missed_leaves_a_follow_up_due_the_next_working_morning_counted_in_due_t
     assert due == {spouse_case: 2}
     page = people("social_worker").get(f"/cases/{spouse_case}", headers={"Accept": "text/html"})
     assert "appointment-follow-ups" in page.text
+
+
+def test_reaching_the_client_closes_the_follow_up_once_and_puts_the_case_in_touch(
+    app: FastAPI, people: People, spouse_case: int, kaveh: int, clock: FrozenClock
+) -> None:
+    booked = book(people, spouse_case, kaveh, "1405/01/02", "12:00").json()  # type: ignore[attr-defined]
+    clock.advance(hours=3)
+    follow_up = people("social_worker").post(
+        f"/api/appointments/{booked['id']}/missed").json()["follow_up"]
+    clock.advance(hours=1)  # she calls the client back the same afternoon
+    done = people("social_worker").post(  # the button on the case page
+        f"/cases/{spouse_case}/follow-ups/{follow_up['id']}/done")
+    assert done.status_code == 303, done.text
+    again = people("social_worker").post(
+        f"/api/cases/{spouse_case}/follow-ups/{follow_up['id']}/done")
+    assert again.status_code == 409
+    with unit_of_work(app.state.session_factory) as session:
+        case = session.get(Case, spouse_case)
+        assert case is not None and as_utc(case.last_contact_at) == clock.now()  # type: ignore[arg-type]
+        monday = (datetime(2026, 3, 22, 20, 30, tzinfo=UTC),
+                  datetime(2026, 3, 23, 20, 30, tzinfo=UTC))
+        due = queries.due_today(session, case_ids=[spouse_case], day_start=monday[0],
+                                day_end=monday[1])
+    assert due == {spouse_case: 1}  # only Kaveh's demo appointment is left
+    other_case = people("social_worker").post(
+        f"/api/cases/{spouse_case + 1000}/follow-ups/{follow_up['id']}/done")
+    assert other_case.status_code in {403, 404}
 
 
 def test_cancel_needs_a_reason_and_frees_the_slot(

@@ -134,6 +134,26 @@ def settle(session: Session, *, actor: Actor, appointment_id: int, to: Appointme
                               follow_up=follow_up_public(follow_up) if follow_up else None)
 
 
+def complete_follow_up(session: Session, *, actor: Actor, case_id: int, follow_up_id: int,
+                       now: datetime) -> FollowUpPublic:
+    """The worker reached the client about a missed appointment: the follow-up is done and
+    the case was in touch now. Done once: a second click is told so."""
+    row = session.get(CaseFollowUp, follow_up_id)
+    if row is None or row.case_id != case_id:
+        raise NotFound(f"There is no follow-up {follow_up_id} on this case.",
+                       f"پیگیری‌ای با شمارهٔ {follow_up_id} در این پرونده نیست.")
+    claimed = session.execute(update(CaseFollowUp).where(
+        CaseFollowUp.id == follow_up_id, CaseFollowUp.done_at.is_(None)).values(done_at=now))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("This follow-up is already done; reload the page.",
+                       "این پیگیری پیش‌تر انجام شده است؛ صفحه را تازه کنید.")
+    mark_in_touch(_case(session, case_id), now)
+    session.flush()
+    session.refresh(row)
+    audit(session, actor, AuditAction.update, "case", case_id, now=now, reason="follow-up done")
+    return follow_up_public(row)
+
+
 def _follow_up(session: Session, appointment: Appointment, now: datetime) -> CaseFollowUp:
     due = model.next_working_start(pattern_of(session, appointment.worker_id), now)
     row = CaseFollowUp(case_id=appointment.case_id, due_at=due, reason=model.MISSED_REASON,

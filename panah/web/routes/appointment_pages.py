@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -89,6 +89,17 @@ def book_form(
 
 
 def _settled(grant: AppointmentAccess) -> Response:
+    return RedirectResponse(f"/cases/{grant.case_id}#appointments", status_code=303)
+
+
+@router.post("/cases/{case_id}/follow-ups/{case_follow_up_id}/done",
+             response_class=HTMLResponse)
+def follow_up_done_form(
+    uow: Uow, grant: EditCase, case_follow_up_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> Response:
+    """The client was reached about a missed appointment."""
+    service.complete_follow_up(uow.session, actor=grant.actor, case_id=grant.case_id,
+                               follow_up_id=case_follow_up_id, now=uow.now)
     return RedirectResponse(f"/cases/{grant.case_id}#appointments", status_code=303)
 
 

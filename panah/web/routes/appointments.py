@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from panah.centres.appointments import queries, service
 from panah.centres.appointments.model import AppointmentState
@@ -16,6 +16,7 @@ from panah.centres.appointments.schemas import (
     AppointmentPublic,
     CalendarWeek,
     CancelBody,
+    FollowUpPublic,
     HoursPublic,
     HoursUpdate,
 )
@@ -24,6 +25,7 @@ from panah.security.roles import Permission
 from panah.web.access import EditAppointment, EditCase, worker_access
 from panah.web.deps import Uow, require
 
+FollowUpId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(prefix="/api", tags=["appointments"])
 ViewHours = Annotated[int, Depends(worker_access(Permission.view_case))]
 SetHours = Annotated[int, Depends(worker_access(Permission.edit_case))]
@@ -50,6 +52,14 @@ def book(uow: Uow, grant: EditCase, body: AppointmentCreate) -> AppointmentPubli
     hours, not over another appointment, not in the past, 15 to 180 minutes."""
     return service.book(uow.session, actor=grant.actor, case_id=grant.case_id, data=body,
                         now=uow.now)
+
+
+@router.post("/cases/{case_id}/follow-ups/{case_follow_up_id}/done",
+             response_model=FollowUpPublic)
+def follow_up_done(uow: Uow, grant: EditCase, case_follow_up_id: FollowUpId) -> FollowUpPublic:
+    """The client was reached about a missed appointment: the follow-up is done."""
+    return service.complete_follow_up(uow.session, actor=grant.actor, case_id=grant.case_id,
+                                      follow_up_id=case_follow_up_id, now=uow.now)
 
 
 @router.post("/appointments/{appointment_id}/attended", response_model=AppointmentOutcome)
