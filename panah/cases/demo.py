@@ -16,6 +16,10 @@ from panah.cases.thread.demo import load_demo as load_thread_demo
 from panah.cases.transfers.demo import load_demo as load_transfers_demo
 from panah.cases.workflow.demo import load_demo as load_workflow_demo
 from panah.centres.appointments.demo import load_demo as load_appointments_demo
+from panah.centres.beds.demo import load_demo as load_beds_demo
+from panah.centres.community.demo import load_demo as load_community_demo
+from panah.centres.shelters.demo import load_demo as load_shelters_demo
+from panah.centres.stays.demo import load_demo as load_stays_demo
 from panah.security.access import grant_category
 from panah.security.orm import User
 from panah.security.sessions import actor_of
@@ -54,5 +58,10 @@ def load_demo_cases(session: Session, *, now: datetime) -> int:
     load_thread_demo(session, now=now)
     load_transfers_demo(session, now=now)
     load_workflow_demo(session, now=now)
+    # issue 17: shelters (rooms and beds) before their stays and the requests for beds
+    load_shelters_demo(session, now=now)
+    load_stays_demo(session, now=now)
+    load_beds_demo(session, now=now)
+    load_community_demo(session, now=now)
     load_flags_demo(session, now=now)  # last: the flags of the cases as loaded
     return len(DEMO_CASES)

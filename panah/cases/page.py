@@ -23,6 +23,8 @@ from panah.cases.thread import queries as thread
 from panah.cases.transfers import queries as transfers
 from panah.cases.workflow import queries as workflow
 from panah.centres.appointments import queries as appointments
+from panah.centres.beds import queries as beds
+from panah.centres.stays import queries as stays
 from panah.core.errors import NotFound
 from panah.security.policy import Actor
 
@@ -35,6 +37,8 @@ PANELS: tuple[tuple[str, Panel], ...] = (
     ("workflow", workflow.case_panel),
     ("appointments", appointments.case_panel),
     ("transfers", transfers.case_panel),
+    ("stays", stays.case_panel),  # issue 17: the case's stays in shelters
+    ("shelter", beds.case_panel),  # issue 17: the bed finder and requests
     ("timeline", thread.case_panel),
 )
 

@@ -225,6 +225,7 @@ def import_all_models() -> None:
     from panah.cases.workflow import orm as _case_workflow  # noqa: F401
     from panah.centres import orm as _centres  # noqa: F401
     from panah.centres.appointments import orm as _appointments  # noqa: F401
+    from panah.centres.shelters import orm as _shelters  # noqa: F401
     from panah.dispatch import orm as _dispatch  # noqa: F401
     from panah.geo import orm as _geo  # noqa: F401
     from panah.intake import orm as _intake  # noqa: F401

@@ -73,6 +73,17 @@ class Permission(StrEnum):
     # escalations (issue 16); the national office picks a province. Client names still
     # follow view_case.
     supervise_cases = "supervise_cases"
+    # Shelters for women and girls (issue 17): a shelter's rooms and beds, its requests
+    # (accept or decline) and its stays (check in, check out), by its manager and the
+    # province's supervisors. The address and phone follow need, in policy (shelters.model).
+    manage_shelters = "manage_shelters"
+    # Look for a free bed that suits a client and ask a shelter for it, from a case or a
+    # contact: never the shelter's address.
+    find_bed = "find_bed"
+    # Beds, stays and occupancy figures of a shelter, a province or the nation (no names).
+    view_occupancy = "view_occupancy"
+    # A community base's neighbourhoods, programmes, sessions, participants and attendance.
+    community_work = "community_work"
 
 
 _ALL = frozenset(Role)
@@ -119,6 +130,11 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.approve_case_work: _SUPERVISING,
     Permission.transfer_case: _SUPERVISING | {Role.social_worker},
     Permission.supervise_cases: _SUPERVISING | {Role.national_office},
+    Permission.manage_shelters: _SUPERVISING | {Role.shelter_manager},
+    Permission.find_bed: _CASE_TEAM | _SUPERVISING,
+    Permission.view_occupancy: _SUPERVISING | {Role.shelter_manager, Role.national_office,
+                                               Role.analyst},
+    Permission.community_work: _SUPERVISING | {Role.community_worker, Role.social_worker},
 }
 
 ROLE_SCOPE: dict[Role, Scope] = {

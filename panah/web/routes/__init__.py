@@ -9,6 +9,8 @@ from panah.web.routes import (
     appointment_pages,
     appointments,
     auth,
+    bed_pages,
+    beds,
     case_lists,
     case_pages,
     case_thread,
@@ -20,6 +22,8 @@ from panah.web.routes import (
     chat,
     client_pages,
     clients,
+    community,
+    community_pages,
     directory,
     directory_admin,
     dispatch,
@@ -40,6 +44,10 @@ from panah.web.routes import (
     people,
     referrals,
     reports,
+    shelter_board,
+    shelter_pages,
+    shelters,
+    stays,
     team_channels,
     transfer_pages,
     transfers,
@@ -55,6 +63,9 @@ def mount_routes(app: FastAPI) -> None:
     # /api/cases/mine, /cases/visits, /cases/walk-in and /cases/transfers are not case ids.
     for module in (health, intake, auth, pages, geo, case_lists, case_thread,
                    case_thread_pages, transfers, transfer_pages,  # /cases/transfers
+                   # issue 17: shelters, stays, beds, community bases
+                   shelters, shelter_pages, stays, shelter_board, beds, bed_pages,
+                   community, community_pages,
                    cases, case_pages, reports,
                    admin_keys, partner, partner_pages, line_pages, lines, help, chat, triage,
                    referrals, directory, triage_pages, dispatch, field, dispatch_pages, field_pages,
