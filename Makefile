@@ -25,11 +25,15 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/org/columns.py panah/org/model.py panah/org/report.py panah/org/files.py \
 	panah/security/people/model.py \
 	panah/centres/appointments/model.py \
+	panah/centres/shelters/model.py \
+	panah/centres/community/model.py \
+	panah/centres/stays/model.py \
 	panah/cases/clients/model.py \
 	panah/cases/consent/model.py panah/cases/transfers/model.py \
 	panah/cases/thread/model.py \
 	panah/cases/workflow/model.py \
-	panah/cases/flags/model.py
+	panah/cases/flags/model.py \
+	panah/centres/beds/model.py
 
 .PHONY: run test lint bench install clean help
 

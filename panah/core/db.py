@@ -225,7 +225,9 @@ def import_all_models() -> None:
     from panah.cases.workflow import orm as _case_workflow  # noqa: F401
     from panah.centres import orm as _centres  # noqa: F401
     from panah.centres.appointments import orm as _appointments  # noqa: F401
+    from panah.centres.community import orm as _community  # noqa: F401
     from panah.centres.shelters import orm as _shelters  # noqa: F401
+    from panah.centres.stays import orm as _stays  # noqa: F401
     from panah.dispatch import orm as _dispatch  # noqa: F401
     from panah.geo import orm as _geo  # noqa: F401
     from panah.intake import orm as _intake  # noqa: F401

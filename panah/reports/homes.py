@@ -18,7 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from panah.cases.flags.queries import Escalation
+from panah.centres.community.queries import CommunityHome, community_home
 from panah.centres.orm import Centre, CentreKind
+from panah.centres.shelters.queries import ShelterHome, bed_count, shelter_home
 from panah.dispatch.orm import Post, PostKind, Unit
 from panah.dispatch.queries import dispatch_board, field_page
 from panah.dispatch.schemas import CrewAssignmentPublic
@@ -146,12 +148,11 @@ class CentreStaffCards:
 
 @dataclass(frozen=True, slots=True)
 class ShelterCards:
-    """The shelter manager's centre, the province's shelters with the beds they are
-    configured with (Panah records no occupancy yet, so it shows none), and their cases."""
+    """The shelter manager's centre, the province's shelters with their real beds and free
+    beds now (from the shelter tables and the stays), and their cases."""
 
     my_centre: CentreCard | None
-    shelters: list[CentreCard]
-    beds: int
+    shelters: ShelterHome
     cases: CaseGlance
 
 
@@ -162,6 +163,7 @@ class CommunityCards:
     my_centre: CentreCard | None
     bases: list[CentreCard]
     cases: CaseGlance
+    community: CommunityHome | None = None  # today's sessions and the base's programmes
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,9 +296,8 @@ def _centre_staff(session: Session, actor: Actor, now: datetime) -> Cards:
 
 
 def _shelter(session: Session, actor: Actor, now: datetime) -> Cards:
-    shelters = [c for c in network.centres(session, actor.province_code) if c.has_shelter]
-    return ShelterCards(my_centre=_my_centre(session, actor), shelters=shelters,
-                        beds=sum(c.shelter_beds for c in shelters),
+    return ShelterCards(my_centre=_my_centre(session, actor),
+                        shelters=shelter_home(session, actor=actor, now=now),
                         cases=work.case_glance(session, actor))
 
 
@@ -305,6 +306,7 @@ def _community(session: Session, actor: Actor, now: datetime) -> Cards:
         my_centre=_my_centre(session, actor),
         bases=network.centres(session, actor.province_code, CentreKind.community_base),
         cases=work.case_glance(session, actor),
+        community=community_home(session, actor=actor, now=now),
     )
 
 
@@ -329,7 +331,7 @@ def _totals(session: Session) -> NetworkTotals:
         units=session.scalar(select(func.count()).select_from(Unit)) or 0,
         posts=posts.get(PostKind.permanent.value, 0),
         nowruz_posts=posts.get(PostKind.nowruz.value, 0),
-        shelter_beds=session.scalar(select(func.coalesce(func.sum(Centre.shelter_beds), 0))) or 0,
+        shelter_beds=bed_count(session),
     )
 
 

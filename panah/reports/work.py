@@ -23,7 +23,7 @@ from panah.cases.model import CaseStatus
 from panah.cases.orm import Case
 from panah.cases.queries import case_list
 from panah.cases.schemas import CaseSummary
-from panah.centres.orm import Centre
+from panah.centres.shelters.queries import bed_count
 from panah.core.clock import as_utc
 from panah.dispatch.model import STATUS_LABELS, IncidentState, UnitStatus
 from panah.dispatch.orm import Incident, Unit
@@ -197,8 +197,8 @@ def partner_glance(session: Session, actor: Actor, now: datetime) -> PartnerGlan
 @dataclass(frozen=True, slots=True)
 class Activity:
     """The figures that exist for a province (``province_code``) or the nation (``None``),
-    now and over the last 24 hours. Shelter beds are the beds the centres are configured
-    with: Panah records no occupancy, so it claims none."""
+    now and over the last 24 hours. Shelter beds are the shelters' real beds in use
+    (from the shelter tables, not the centres' declared figure)."""
 
     province_code: str | None
     waiting_now: int
@@ -250,5 +250,4 @@ def activity(session: Session, province_code: str | None, now: datetime) -> Acti
         referrals_overdue=_count(session, referrals.where(Referral.ack_due_at <= now)),
         open_cases=_count(session, select(func.count()).select_from(Case).where(
             Case.status != CaseStatus.closed.value, *_in(Case.province_code, p))),
-        shelter_beds=_count(session, select(func.coalesce(func.sum(Centre.shelter_beds), 0))
-                            .where(*_in(Centre.province_code, p))))
+        shelter_beds=bed_count(session, p))

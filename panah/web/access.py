@@ -27,6 +27,17 @@ from panah.centres.appointments.queries import (
     appointment_resource,
     worker_resource,
 )
+from panah.centres.beds.queries import request_origin_resource, shelter_request_resource
+from panah.centres.community.queries import (
+    base_resource,
+    neighbourhood_resource,
+    participant_resource,
+    programme_resource,
+    session_resource,
+)
+from panah.centres.shelters.model import RULE_ADDRESS_EN, RULE_ADDRESS_FA
+from panah.centres.shelters.queries import shelter_resource
+from panah.centres.stays.queries import stay_resource
 from panah.core.db import unit_of_work
 from panah.core.errors import Forbidden, NotFound
 from panah.dispatch.queries import incident_resource, unit_resource
@@ -130,9 +141,10 @@ ReviewCase = Annotated[
 ]
 
 
-def line_access(permission: Permission) -> Callable[..., str]:
-    """A dependency giving the code of a province whose 123 line the actor may manage
-    (their own; any for national roles); else 403 (audited)."""
+def _province_access(permission: Permission, kind: str,
+                     refusal: tuple[str, str]) -> Callable[..., str]:
+    """A dependency giving the code of a province the actor may reach for ``kind`` (their
+    own; any for national roles); else 403 with ``refusal`` (English, Persian), audited."""
     guard = require(permission)
 
     def dependency(
@@ -149,16 +161,22 @@ def line_access(permission: Permission) -> Callable[..., str]:
             decision = decide(actor, permission, resource)
         if not decision:
             record_denial(request.app.state.session_factory, actor, permission, decision,
-                          "line", province_code, now)
-            raise Forbidden("You manage your own province's line only.",
-                            "شما فقط خط استان خود را مدیریت می‌کنید.",
-                            why=decision.why.value, province_code=province_code)
+                          kind, province_code, now)
+            raise Forbidden(refusal[0], refusal[1], why=decision.why.value,
+                            province_code=province_code)
         return province_code
 
-    dependency.__name__ = f"line_access_{permission.value}"
+    dependency.__name__ = f"{kind}_access_{permission.value}"
     setattr(dependency, RESOURCE_ATTRIBUTE,
-            ResourceMarker("line", "province_code", permission, line_resource))  # type: ignore[arg-type]
+            ResourceMarker(kind, "province_code", permission, line_resource))  # type: ignore[arg-type]
     return dependency
+
+
+def line_access(permission: Permission) -> Callable[..., str]:
+    """A province whose 123 line the actor may manage (their own; any for national roles)."""
+    return _province_access(permission, "line", (
+        "You manage your own province's line only.",
+        "شما فقط خط استان خود را مدیریت می‌کنید."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,3 +439,145 @@ def transfer_access(permission: Permission) -> Callable[..., int]:
     """A transfer row: the sending and the receiving province's roles reach it (not the
     case: that keeps its own need-to-know)."""
     return id_access(TRANSFER, permission)
+
+
+# ---- shelters (issue 17) --------------------------------------------------------------------
+
+SHELTER = Guarded(
+    "shelter", "shelter_id", shelter_resource,
+    ("There is no shelter {id}.", "خانهٔ امنی با شمارهٔ {id} نیست."),
+    ("This shelter is not yours: its manager and its province's supervisors run it.",
+     "این خانهٔ امن از آنِ شما نیست: مدیر آن و سرپرستان استانش آن را اداره می‌کنند."),
+    audit_reads=False)
+
+
+def shelter_access(permission: Permission) -> Callable[..., int]:
+    """A shelter the actor may run (manage_shelters: its own centre's manager, the
+    province's supervisors) or see (view_occupancy: also the nation's roles)."""
+    return id_access(SHELTER, permission)
+
+
+SHELTER_ADDRESS = (RULE_ADDRESS_EN[0].upper() + RULE_ADDRESS_EN[1:] + ".", RULE_ADDRESS_FA + ".")
+
+
+@dataclass(frozen=True, slots=True)
+class ShelterAddressAccess:
+    shelter_id: int
+    actor: Actor
+
+
+def shelter_address_access(
+    request: Request,
+    shelter_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    actor: Annotated[Actor, Depends(require(Permission.authenticated))],
+) -> ShelterAddressAccess:
+    """Who needs a shelter's address and phone: exactly those who run it (manage_shelters
+    within its place, which is ``shelters.model.address_need``). Anyone else, whatever
+    their role, hears the rule; every reveal and every refusal is audited."""
+    now = get_clock(request).now()
+    factory = request.app.state.session_factory
+    with unit_of_work(factory) as session:
+        resource = shelter_resource(session, shelter_id)
+        if resource is None:
+            raise NotFound(*(m.format(id=shelter_id) for m in SHELTER.missing))
+        decision = decide(actor, Permission.manage_shelters, resource)
+        if decision:
+            audit(session, actor, AuditAction.read, "shelter_address", shelter_id, now=now,
+                  reason=decision.why)
+    if not decision:
+        record_denial(factory, actor, Permission.manage_shelters, decision, "shelter_address",
+                      shelter_id, now)
+        raise Forbidden(*SHELTER_ADDRESS, why="address_need", shelter_id=shelter_id)
+    return ShelterAddressAccess(shelter_id, actor)
+
+
+setattr(shelter_address_access, RESOURCE_ATTRIBUTE, ResourceMarker(
+    "shelter_address", "shelter_id", Permission.manage_shelters, shelter_resource))
+
+
+# Stays (issue 17, part B). Restored by the shelters helper after its edit of this file
+# dropped them by mistake: the stays helper's own versions take precedence.
+STAY = Guarded(
+    "shelter_stay", "stay_id", stay_resource,
+    ("There is no stay {id}.", "اسکانی با شمارهٔ {id} نیست."),
+    ("This stay is not yours: its shelter's manager and its province's supervisors "
+     "handle it.",
+     "این اسکان از آنِ شما نیست: مدیر خانهٔ امن آن و سرپرستان استان به آن رسیدگی می‌کنند."))
+
+
+def stay_access(permission: Permission) -> Callable[..., int]:
+    """A stay reached as its shelter is (its manager, the province's supervisors; reads
+    audited)."""
+    return id_access(STAY, permission)
+
+
+def stay_policy_access(permission: Permission) -> Callable[..., str]:
+    """A province whose stay policy the actor may see or set (their own; any for national
+    roles)."""
+    return _province_access(permission, "stay_policy", (
+        "A province's stay policy is its own supervisors' to set.",
+        "سیاست اسکان هر استان را سرپرستان همان استان تعیین می‌کنند."))
+
+
+_BASE_REFUSED = (
+    "This base is not yours: a community worker works in her own base, a supervisor in the "
+    "bases of their province.",
+    "این پایگاه از آنِ شما نیست: مددکار هر پایگاه در پایگاه خود و سرپرست در پایگاه‌های استان "
+    "خود کار می‌کند.")
+COMMUNITY = {
+    "base_id": Guarded("community_base", "base_id", base_resource,
+                       ("There is no community base {id}.",
+                        "پایگاه خدمات اجتماعی با شمارهٔ {id} نیست."), _BASE_REFUSED,
+                       audit_reads=False),
+    "neighbourhood_id": Guarded("community_neighbourhood", "neighbourhood_id",
+                                neighbourhood_resource,
+                                ("There is no neighbourhood {id}.", "محله‌ای با شمارهٔ {id} نیست."),
+                                _BASE_REFUSED, audit_reads=False),
+    "programme_id": Guarded("community_programme", "programme_id", programme_resource,
+                            ("There is no programme {id}.", "برنامه‌ای با شمارهٔ {id} نیست."),
+                            _BASE_REFUSED, audit_reads=False),
+    "base_session_id": Guarded("community_session", "base_session_id", session_resource,
+                               ("There is no session {id}.", "جلسه‌ای با شمارهٔ {id} نیست."),
+                               _BASE_REFUSED, audit_reads=False),
+    "participant_id": Guarded("community_participant", "participant_id", participant_resource,
+                              ("There is no participant {id}.",
+                               "شرکت‌کننده‌ای با شمارهٔ {id} نیست."), _BASE_REFUSED),
+}
+
+
+def community_access(param: str) -> Callable[..., int]:
+    """A community base's thing (``param`` names it: base_id, neighbourhood_id,
+    programme_id, base_session_id, participant_id) in a base the actor works in: her own
+    base, or her province's as a supervisor. A participant's record read is audited."""
+    return id_access(COMMUNITY[param], Permission.community_work)
+
+
+# ---- requests for beds (issue 17) ----------------------------------------------------------
+
+SHELTER_REQUEST = Guarded(
+    "shelter_request", "shelter_request_id", shelter_request_resource,
+    ("There is no bed request {id}.", "درخواست تختی با شمارهٔ {id} نیست."),
+    ("This request is for a shelter you do not run: its manager and its province's "
+     "supervisors answer it.",
+     "این درخواست برای خانهٔ امنی است که شما اداره نمی‌کنید: مدیر آن و سرپرستان استانش "
+     "پاسخ می‌دهند."))
+
+
+def shelter_request_access(permission: Permission) -> Callable[..., int]:
+    """A bed request as its shelter answers it (manage_shelters: the shelter's manager, the
+    supervisors of the shelter's province)."""
+    return id_access(SHELTER_REQUEST, permission)
+
+
+REQUEST_ORIGIN = Guarded(
+    "shelter_request", "shelter_request_id", request_origin_resource,
+    ("There is no bed request {id}.", "درخواست تختی با شمارهٔ {id} نیست."),
+    ("This request was made elsewhere: the worker who asked, or a supervisor of their "
+     "province, takes it back.",
+     "این درخواست را کس دیگری داده است: همان مددکار یا سرپرست استان او آن را پس می‌گیرد."))
+
+
+def request_origin_access(permission: Permission) -> Callable[..., int]:
+    """A bed request as those who asked reach it (the asker, their centre, the supervisors
+    of the province it came from)."""
+    return id_access(REQUEST_ORIGIN, permission)

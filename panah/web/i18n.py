@@ -53,6 +53,8 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("nav.cases", "/cases", Permission.view_case),
     ("nav.visits", "/cases/visits", Permission.create_case),
     ("nav.appointments", "/centres/appointments", Permission.view_case),
+    ("nav.community", "/community", Permission.community_work),
+    ("nav.shelters", "/shelters", Permission.view_occupancy),
     ("nav.supervision", "/cases/supervision", Permission.supervise_cases),
     ("nav.transfers", "/cases/transfers", Permission.transfer_case),
     ("nav.access_reviews", "/security/break-glass", Permission.review_access),

@@ -209,3 +209,72 @@ def case_follow_up_ids(db: sqlite3.Connection) -> dict[str, object]:
 
 
 PATH_SAMPLES["case_follow_up_id"] = case_follow_up_ids
+
+
+def community_ids(table: str, base_column: str = "base_id") -> Lookup:
+    """A community base's thing in Mazandaran's Sari base; Gilan has none (a missing id)."""
+    def lookup(db: sqlite3.Connection) -> dict[str, object]:
+        sql = (f"SELECT t.id FROM {table} t JOIN centre c ON c.id = t.{base_column} "  # noqa: S608
+               "WHERE c.province_code = ?")
+        return {"inside": _one(db, sql, "IR-02"), "outside": _one(db, sql, "IR-01")}
+    return lookup
+
+
+def base_ids(db: sqlite3.Connection) -> dict[str, object]:
+    sql = "SELECT id FROM centre WHERE kind = 'community_base' AND province_code = ?"
+    return {"inside": _one(db, "SELECT id FROM centre WHERE code = 'MZN-CB-SARI'"),
+            "outside": _one(db, sql, "IR-01")}
+
+
+def base_session_ids(db: sqlite3.Connection) -> dict[str, object]:
+    sql = ("SELECT s.id FROM community_session s JOIN community_programme p "
+           "ON p.id = s.programme_id JOIN centre c ON c.id = p.base_id "
+           "WHERE c.province_code = ?")
+    return {"inside": _one(db, sql, "IR-02"), "outside": _one(db, sql, "IR-01")}
+
+
+PATH_SAMPLES["base_id"] = base_ids
+PATH_SAMPLES["neighbourhood_id"] = community_ids("community_neighbourhood")
+PATH_SAMPLES["programme_id"] = community_ids("community_programme")
+PATH_SAMPLES["base_session_id"] = base_session_ids
+PATH_SAMPLES["participant_id"] = community_ids("community_participant")
+
+
+def shelter_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Shelters (issue 17): Sari's (run by the demo shelter manager's centre); Chalus's (in
+    Mazandaran, another centre); Tehran's (outside)."""
+    sql = "SELECT s.id FROM shelter s JOIN centre c ON c.id = s.centre_id WHERE c.code=?"
+    return {"inside": _one(db, sql, "MZN-CIC-SARI"),
+            "inside-other-centre": _one(db, sql, "MZN-CIC-CHALUS"),
+            "outside": _one(db, sql, "THR-CIC-TEHRAN")}
+
+
+PATH_SAMPLES["shelter_id"] = shelter_ids
+PATH_SAMPLES["shelter_room_id"] = lambda db: {"inside": _one(
+    db, "SELECT r.id FROM shelter_room r JOIN shelter s ON s.id = r.shelter_id "
+        "JOIN centre c ON c.id = s.centre_id WHERE c.code='MZN-CIC-SARI' ORDER BY r.id")}
+PATH_SAMPLES["shelter_bed_id"] = lambda db: {"inside": _one(
+    db, "SELECT b.id FROM shelter_bed b JOIN shelter s ON s.id = b.shelter_id "
+        "JOIN centre c ON c.id = s.centre_id WHERE c.code='MZN-CIC-SARI' ORDER BY b.id")}
+
+
+def shelter_request_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """A request for beds (issue 17): the demo one waiting at Sari's shelter; none reaches
+    Gilan's (a missing id)."""
+    sql = ("SELECT r.id FROM shelter_request r JOIN shelter s ON s.id = r.shelter_id "
+           "WHERE s.province_code = ?")
+    return {"inside": _one(db, sql, "IR-02"), "outside": _one(db, sql, "IR-01")}
+
+
+PATH_SAMPLES["shelter_request_id"] = shelter_request_ids
+
+
+def stay_ids(db: sqlite3.Connection) -> dict[str, object]:
+    """Stays (issue 17): a checked-in stay in the Sari shelter (checking it in again or
+    extending it without a body is refused, so probing changes nothing); a missing one."""
+    return {"inside": _one(db, "SELECT id FROM shelter_stay WHERE status='checked_in' "
+                               "ORDER BY id"),
+            "outside": 999999}
+
+
+PATH_SAMPLES["stay_id"] = stay_ids

@@ -214,14 +214,15 @@ def test_a_case_at_work_counts_as_open_until_it_is_closed(
         db.execute("UPDATE case_file SET status='closure_requested' "
                    "WHERE category='spouse_abuse'")
     assert _count(_home(people, "social_worker"), "home-cases-count") == "۲"
-    assert _figure(_home(people, "provincial_manager"), "open_cases") == "۳"
+    # and the three women the Sari shelter took in (issue 17's demo stays)
+    assert _figure(_home(people, "provincial_manager"), "open_cases") == "۶"
     with _db(database_url) as db:
         db.execute("UPDATE case_file SET status='closed' WHERE category='spouse_abuse'")
     page = _home(people, "social_worker")
     assert _count(page, "home-cases-count") == "۱"
     assert _reference(database_url, "spouse_abuse") not in _section(page, "home-cases")
-    assert _figure(_home(people, "provincial_manager"), "open_cases") == "۲"
-    assert _figure(_home(people, "national_office"), "open_cases") == "۳"
+    assert _figure(_home(people, "provincial_manager"), "open_cases") == "۵"
+    assert _figure(_home(people, "national_office"), "open_cases") == "۶"
 
 
 def _reference(database_url: str, category: str) -> str:
@@ -230,12 +231,13 @@ def _reference(database_url: str, category: str) -> str:
     return f"IR-02-{int(str(case_id)):06d}"
 
 
-def test_the_shelter_managers_home_shows_beds_as_configured(people: People) -> None:
+def test_the_shelter_managers_home_shows_the_real_beds_of_the_provinces_shelters(
+        people: People) -> None:
     page = _home(people, "shelter_manager")
     shelters = _section(page, "home-shelters")
-    assert "۱۸ تخت" in shelters  # Sari 12 and Chalus 6, as configured
-    assert "مرکز مداخله در بحران ساری" in shelters and "مرکز مداخله در بحران چالوس" in shelters
-    assert "پناه اشغال تخت‌ها را ثبت نمی‌کند" in shelters
+    assert "۱۸ تخت" in shelters  # Sari's 12 and Chalus's 6 beds, from the shelter tables
+    assert "خانهٔ امن ساری" in shelters and "خانهٔ امن چالوس" in shelters
+    assert shelters.count("/setup") == 1  # she runs Sari's, not Chalus's
     assert 'id="home-cases"' in page
 
 
@@ -256,7 +258,7 @@ def test_the_provincial_manager_sees_mazandarans_figures(people: People) -> None
     assert _figure(page, "lost_24h") == "۱"
     assert _figure(page, "units").startswith("۱۱ آماده")
     assert _figure(page, "shelter_beds") == "۱۸ تخت"
-    assert _figure(page, "open_cases") == "۳"
+    assert _figure(page, "open_cases") == "۶"  # with the Sari shelter's three women
 
 
 @pytest.mark.parametrize("username", ["national_office", "analyst"])
@@ -265,7 +267,7 @@ def test_the_nation_is_seen_whole(people: People, username: str) -> None:
     assert "کشور در یک نگاه" in page
     assert _figure(page, "waiting_now") == "۳"
     assert _figure(page, "open_incidents") == "۱"  # the Gilan incident
-    assert _figure(page, "open_cases") == "۴"
+    assert _figure(page, "open_cases") == "۷"
 
 
 # ---- administration and machines ----------------------------------------------------------

@@ -36,6 +36,7 @@ from panah.cases.transfers import queries as transfers
 from panah.cases.workflow import queries as workflow
 from panah.centres.appointments import queries as appointments
 from panah.centres.beds import queries as beds
+from panah.centres.community import queries as community
 from panah.centres.stays import queries as stays
 from panah.core.clock import as_utc
 from panah.dispatch import timeline as incident_timeline
@@ -77,7 +78,8 @@ def timeline(session: Session, *, actor: Actor, case_id: int, now: datetime
     parts: tuple[Items, ...] = (timeline_items, clients.timeline_items,
                                 workflow.timeline_items, flags.timeline_items,
                                 transfers.timeline_items, appointments.timeline_items,
-                                stays.timeline_items, beds.timeline_items)
+                                stays.timeline_items, beds.timeline_items,
+                                community.timeline_items)
     merged = [item for part in parts
               for item in part(session, actor=actor, case_id=case_id, now=now)]
     return model.newest_first(_aware(i) for i in merged)

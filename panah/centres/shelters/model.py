@@ -8,11 +8,14 @@ matching in ``beds.model``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 from panah.core.errors import InvalidInput
+from panah.security.policy import Actor
+from panah.security.roles import Role
 
 
 class Suits(StrEnum):
@@ -203,3 +206,68 @@ def assign_beds(free: Sequence[Bed], people: Sequence[Person]) -> tuple[int, ...
         if found is not None:
             return found
     return None
+
+
+# ---- who may know where a shelter is (pure) ----------------------------------------------
+
+RULE_ADDRESS_EN = ("the shelter's address is given only to its manager and the province's "
+                   "supervisors: ask the shelter through a bed request")
+RULE_ADDRESS_FA = ("نشانی خانهٔ امن فقط به مدیر آن و سرپرستان استان داده می‌شود: از راه "
+                   "درخواست تخت با خانهٔ امن در تماس باشید")
+_NEED_ROLES = frozenset({Role.supervisor, Role.provincial_manager})
+
+
+def address_need(actor: Actor, shelter_province: str, shelter_centre_id: int) -> bool:
+    """Whether ``actor`` needs the shelter's address and phone: its own manager (a shelter
+    manager of the centre that runs it) and the supervisors and provincial manager of its
+    province; nobody else (not the case team, the crews, national roles or partners)."""
+    if actor.role is Role.shelter_manager:
+        return actor.centre_id == shelter_centre_id
+    return actor.role in _NEED_ROLES and actor.province_code == shelter_province
+
+
+# ---- occupancy (pure) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BedUse:
+    """A bed taken by someone of a stay, as days in Iran time. Checked in: ``start`` is the
+    day of check-in and ``end`` the day of check-out (None while she stays). Planned:
+    ``start`` is the day it was planned and ``end`` None while it stays planned."""
+
+    bed_id: int
+    start: date
+    end: date | None
+    planned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    day: date
+    total: int  # beds: active ones, and any bed someone used that day
+    occupied: int  # beds someone checked in used that day
+    held: int  # occupied, or held by a planned stay
+    free: int  # total minus held
+
+
+def _covers(use: BedUse, day: date) -> bool:
+    # In on or before the day and not out before it: the check-out day still counts.
+    return use.start <= day and (use.end is None or use.end >= day)
+
+
+def occupancy(active_beds: Collection[int], uses: Sequence[BedUse], first: date,
+              last: date) -> list[DayFigures]:
+    """Per day from ``first`` to ``last``: beds, occupied, held and free. A bed counts once
+    a day however many people used it (a check-out and a check-in on the same day)."""
+    if last < first:
+        raise InvalidInput("The last day comes on or after the first.",
+                           "روز پایانی باید همان روز آغاز یا پس از آن باشد.", field="to")
+    days = []
+    day = first
+    while day <= last:
+        occupied = {u.bed_id for u in uses if not u.planned and _covers(u, day)}
+        held = occupied | {u.bed_id for u in uses if u.planned and _covers(u, day)}
+        total = len(set(active_beds) | held)
+        days.append(DayFigures(day, total, len(occupied), len(held), total - len(held)))
+        day += timedelta(days=1)
+    return days
