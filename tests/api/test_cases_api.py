@@ -116,7 +116,8 @@ def test_only_the_listed_cases_are_visible(people: People) -> None:
     mine = {c["category"] for c in people("social_worker").get("/api/cases").json()}
     assert mine == {"spouse_abuse", "child_abuse"}  # not the restricted one: no grant
     supervised = {c["category"] for c in people("supervisor").get("/api/cases").json()}
-    assert supervised == {"spouse_abuse", "child_abuse"}
+    # and the Sari shelter's residents (the stays' demo), not the restricted one
+    assert supervised == {"spouse_abuse", "child_abuse", "woman_at_risk"}
     assert {c["category"] for c in people("counsellor_gilan").get("/api/cases").json()} == {
         "suicide_attempt"}
 

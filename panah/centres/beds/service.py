@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from panah.cases.flags.model import iran_day
 from panah.cases.orm import Case
+from panah.cases.service import case_resource
 from panah.cases.thread.model import LinkKind
 from panah.cases.thread.service import cases_linked
 from panah.centres.beds import model
@@ -34,8 +35,8 @@ from panah.centres.stays.service import plan_stay
 from panah.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from panah.security.access import audit
 from panah.security.audit import AuditAction
-from panah.security.policy import Actor
-from panah.security.roles import SUPERVISING_ROLES
+from panah.security.policy import Actor, decide
+from panah.security.roles import SUPERVISING_ROLES, Permission
 
 BEDS_TAKEN = Conflict(
     "The beds were taken since the request was made: decline it (no suitable bed) or ask "
@@ -105,8 +106,11 @@ def accept(session: Session, *, actor: Actor, request_id: int, now: datetime,
     try:
         with session.begin_nested():
             people = party.people()
-            # The shelter expects her by name; her children are named at check-in.
-            names = [session.get_one(Case, case_id).client.name] + [None] * (len(people) - 1)
+            # The shelter expects her by name where the one accepting may read the case
+            # (a restricted category needs a grant); her children are named at check-in.
+            case = session.get_one(Case, case_id)
+            known = decide(actor, Permission.view_case, case_resource(case))
+            names = [case.client.name if known else None] + [None] * (len(people) - 1)
             stay_id = plan_stay(session, actor=actor, shelter_id=row.shelter_id,
                                 case_id=case_id, people=people,
                                 arrives_on=max(row.arrives_on, iran_day(now)[0]), now=now,

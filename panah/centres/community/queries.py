@@ -43,9 +43,10 @@ from panah.centres.model import CentreKind
 from panah.centres.orm import Centre
 from panah.core.clock import as_utc
 from panah.core.errors import Forbidden, NotFound
+from panah.geo.orm import County
 from panah.security.orm import User
 from panah.security.policy import Actor, Resource, decide
-from panah.security.roles import Permission
+from panah.security.roles import ROLE_PERMISSIONS, Permission
 
 # ---- where things belong ----------------------------------------------------------------
 
@@ -138,6 +139,38 @@ def calendar_week(session: Session, *, actor: Actor, base_id: int | None, day: d
         programmes=programmes_of(session, base.id),
         neighbourhoods=[(n.id, n.name) for n in session.scalars(select(Neighbourhood).where(
             Neighbourhood.base_id == base.id).order_by(Neighbourhood.name))])
+
+
+def counties_of(session: Session, base_id: int) -> list[tuple[int, str, str]]:
+    """The counties of the base's province (where a neighbourhood lies): id, fa, en."""
+    base = session.get_one(Centre, base_id)
+    rows = session.scalars(select(County).where(County.province_code == base.province_code)
+                           .order_by(County.name_fa)).all()
+    return [(c.id, c.name_fa, c.name_en) for c in rows]
+
+
+def facilitators(session: Session, base_id: int) -> list[tuple[int, str]]:
+    """Who may lead a programme of the base: the active colleagues of its province who do
+    community work, the base's own first."""
+    base = session.get_one(Centre, base_id)
+    roles = [r.value for r in ROLE_PERMISSIONS[Permission.community_work]]
+    rows = session.scalars(select(User).where(
+        User.province_code == base.province_code, User.is_active.is_(True),
+        User.role.in_(roles))).all()
+    rows = sorted(rows, key=lambda u: (u.centre_id != base.id, u.full_name or u.username))
+    return [(u.id, u.full_name or u.username) for u in rows]
+
+
+def enrolable(session: Session, programme_id: int) -> list[ParticipantBrief]:
+    """The base's participants not yet in the programme (to enrol one who already came to
+    another programme)."""
+    programme = session.get(Programme, programme_id)
+    if programme is None:
+        return []
+    enrolled = select(Enrolment.participant_id).where(Enrolment.programme_id == programme.id)
+    people = session.scalars(select(Participant).where(
+        Participant.base_id == programme.base_id, Participant.id.not_in(enrolled))).all()
+    return sorted((participant_brief(session, p) for p in people), key=lambda p: p.name)
 
 
 def programmes_of(session: Session, base_id: int) -> list[ProgrammeBrief]:

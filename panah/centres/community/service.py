@@ -62,20 +62,22 @@ _Row = TypeVar("_Row")
 def create_neighbourhood(session: Session, *, actor: Actor, base_id: int,
                          data: NeighbourhoodCreate, now: datetime) -> NeighbourhoodPublic:
     base = _base(session, base_id)
-    if data.county_id is not None:
-        county = session.get(County, data.county_id)
-        if county is None or county.province_code != base.province_code:
-            raise InvalidInput("That county is not in the base's province.",
-                               "آن شهرستان در استان پایگاه نیست.", field="county_id")
-    place = Neighbourhood(
-        base_id=base.id, county_id=data.county_id or base.county_id, name=data.name.strip(),
-        kind=data.kind.value, households=data.households, population=data.population,
-        issues=",".join(dict.fromkeys(i.value for i in data.issues)),
-        amenities=",".join(dict.fromkeys(a.value for a in data.amenities)),
-        note=(data.note or "").strip() or None, created_at=now)
+    place = Neighbourhood(base_id=base.id, created_at=now)
+    _profile(session, place, base, data)
     session.add(place)
     session.flush()
     audit(session, actor, AuditAction.create, "community_neighbourhood", place.id, now=now)
+    return queries.neighbourhood_public(session, place)
+
+
+def update_neighbourhood(session: Session, *, actor: Actor, neighbourhood_id: int,
+                         data: NeighbourhoodCreate, now: datetime) -> NeighbourhoodPublic:
+    """The neighbourhood's profile as it is now (name, kind, size, issues, resources, note):
+    the whole profile is replaced."""
+    place = _get(session, Neighbourhood, neighbourhood_id, "neighbourhood", "محله")
+    _profile(session, place, _base(session, place.base_id), data)
+    session.flush()
+    audit(session, actor, AuditAction.update, "community_neighbourhood", place.id, now=now)
     return queries.neighbourhood_public(session, place)
 
 
@@ -262,6 +264,24 @@ def refer(session: Session, *, actor: Actor, participant_id: int, data: Referral
 
 
 # ---- pieces ------------------------------------------------------------------------------
+
+
+def _profile(session: Session, place: Neighbourhood, base: Centre,
+             data: NeighbourhoodCreate) -> None:
+    if data.county_id is not None:
+        county = session.get(County, data.county_id)
+        if county is None or county.province_code != base.province_code:
+            raise InvalidInput("That county is not in the base's province.",
+                               "آن شهرستان در استان پایگاه نیست.", field="county_id")
+    if not data.name.strip():
+        raise InvalidInput("Write the neighbourhood's name.", "نام محله را بنویسید.",
+                           field="name")
+    place.county_id = data.county_id or place.county_id or base.county_id
+    place.name, place.kind = data.name.strip(), data.kind.value
+    place.households, place.population = data.households, data.population
+    place.issues = ",".join(dict.fromkeys(i.value for i in data.issues))
+    place.amenities = ",".join(dict.fromkeys(a.value for a in data.amenities))
+    place.note = (data.note or "").strip() or None
 
 
 def _enrol(session: Session, programme: Programme, person: Participant, now: datetime) -> None:

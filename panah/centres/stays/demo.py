@@ -47,6 +47,9 @@ def load_demo(session: Session, *, now: datetime) -> int:
                          data=CaseCreate(client_name=name, phone=phone, gender="female",
                                          category=CaseCategory.woman_at_risk,
                                          first_note=note))
+        # A resident's case is led by the shelter and in touch every day: no flags.
+        case.lead_user_id = manager.user_id
+        case.last_contact_at = now - timedelta(hours=20)
         people = [Person(relation, age, False, sex) for relation, age, sex in party]
         came = now - timedelta(days=came_days or 0)
         stay_id = service.plan_stay(

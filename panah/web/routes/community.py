@@ -70,6 +70,15 @@ def neighbourhood(uow: Uow, neighbourhood_id: NeighbourhoodId) -> NeighbourhoodP
     return queries.neighbourhood_page(uow.session, neighbourhood_id=neighbourhood_id)
 
 
+@router.put("/neighbourhoods/{neighbourhood_id}", response_model=NeighbourhoodPublic)
+def update_neighbourhood(uow: Uow, actor: Worker, neighbourhood_id: NeighbourhoodId,
+                         body: NeighbourhoodCreate) -> NeighbourhoodPublic:
+    """The neighbourhood's profile as it is now (the whole profile is replaced)."""
+    return service.update_neighbourhood(uow.session, actor=actor,
+                                        neighbourhood_id=neighbourhood_id, data=body,
+                                        now=uow.now)
+
+
 @router.post("/neighbourhoods/{neighbourhood_id}/assessments",
              response_model=NeighbourhoodPublic, status_code=201)
 def add_assessment(uow: Uow, actor: Worker, neighbourhood_id: NeighbourhoodId,
