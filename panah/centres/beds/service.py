@@ -10,6 +10,7 @@ only once the contact has a case: the worker opens a case from the contact (the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import update
@@ -106,10 +107,13 @@ def accept(session: Session, *, actor: Actor, request_id: int, now: datetime,
     try:
         with session.begin_nested():
             people = party.people()
-            # The shelter expects her by name where the one accepting may read the case
-            # (a restricted category needs a grant); her children are named at check-in.
+            # The shelter that takes her in has need of her name, as her case's team would,
+            # but a restricted category still needs a grant; her children are named at
+            # check-in.
             case = session.get_one(Case, case_id)
-            known = decide(actor, Permission.view_case, case_resource(case))
+            caring = case_resource(case)
+            known = decide(actor, Permission.view_case,
+                           replace(caring, team=caring.team | {actor.user_id}))
             names = [case.client.name if known else None] + [None] * (len(people) - 1)
             stay_id = plan_stay(session, actor=actor, shelter_id=row.shelter_id,
                                 case_id=case_id, people=people,
