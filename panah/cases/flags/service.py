@@ -27,6 +27,7 @@ from panah.cases.flags.model import CaseFacts, FlagCode, escalation_due, flags
 from panah.cases.flags.orm import CaseFlag, CaseFlagRound
 from panah.cases.orm import Case
 from panah.cases.workflow.queries import overdue_plans
+from panah.core import rounds
 from panah.core.clock import as_utc
 from panah.security.orm import User
 from panah.security.roles import Role
@@ -35,7 +36,6 @@ from panah.security.roles import Role
 ESCALATE_TO = (Role.supervisor.value,)
 # The timer's rounds over the open cases: at most one a minute.
 ROUND_EVERY = timedelta(minutes=1)
-ROUND_ROW = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +66,8 @@ def open_case_facts(session: Session, *, now: datetime,
 
 
 def claim_round(session: Session, *, now: datetime) -> bool:
-    """Take this minute's round: true if no round ran in the minute before ``now`` (and now
-    none other will until a minute has passed), false if one did."""
-    won = session.execute(update(CaseFlagRound).where(
-        CaseFlagRound.id == ROUND_ROW, CaseFlagRound.last_at <= now - ROUND_EVERY
-    ).values(last_at=now))
-    if int(won.rowcount) == 1:  # type: ignore[attr-defined]
-        return True
-    if session.get(CaseFlagRound, ROUND_ROW) is not None:
-        return False
-    session.add(CaseFlagRound(id=ROUND_ROW, last_at=now))  # the first round ever
-    session.flush()
-    return True
+    """Take this minute's round of the flags (see :mod:`panah.core.rounds`)."""
+    return rounds.claim_round(session, CaseFlagRound, now=now, every=ROUND_EVERY)
 
 
 def run_flags(session: Session, *, now: datetime) -> Round:

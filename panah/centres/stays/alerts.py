@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from panah.centres.shelters.model import StayStatus
@@ -14,23 +14,14 @@ from panah.centres.shelters.orm import Shelter, ShelterStay
 from panah.centres.stays import model
 from panah.centres.stays.orm import ShelterAlertRound, ShelterStayAlert
 from panah.centres.stays.service import policy_of
+from panah.core import rounds
 
-ROUND_ROW = 1
 ROUND_EVERY = timedelta(minutes=1)
 
 
 def claim_round(session: Session, *, now: datetime) -> bool:
-    """Take this minute's round: true if none ran in the minute before ``now``."""
-    won = session.execute(update(ShelterAlertRound).where(
-        ShelterAlertRound.id == ROUND_ROW, ShelterAlertRound.last_at <= now - ROUND_EVERY
-    ).values(last_at=now))
-    if int(won.rowcount) == 1:  # type: ignore[attr-defined]
-        return True
-    if session.get(ShelterAlertRound, ROUND_ROW) is not None:
-        return False
-    session.add(ShelterAlertRound(id=ROUND_ROW, last_at=now))  # the first round ever
-    session.flush()
-    return True
+    """Take this minute's round of the alerts (see :mod:`panah.core.rounds`)."""
+    return rounds.claim_round(session, ShelterAlertRound, now=now, every=ROUND_EVERY)
 
 
 def raise_alerts(session: Session, *, now: datetime) -> int:
