@@ -33,7 +33,7 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/cases/thread/model.py \
 	panah/cases/workflow/model.py \
 	panah/cases/flags/model.py \
-	panah/centres/beds/model.py
+	panah/centres/beds/model.py panah/reports/periods.py panah/reports/statistics/model.py
 
 .PHONY: run test lint bench install clean help
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.base import Executable
 
+_IRAN = ZoneInfo("Asia/Tehran")
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -60,10 +63,23 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # The Iran day of a stored (UTC) time, as PostgreSQL's AT TIME ZONE gives it: the
+        # statistics group by it (panah.reports.sql.iran_day).
+        dbapi_connection.create_function("panah_iran_day", 1, _iran_day_text,
+                                         deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _iran_day_text(stored: str | None) -> str | None:
+    if stored is None:
+        return None
+    moment = datetime.fromisoformat(stored)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_IRAN).date().isoformat()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -231,6 +247,7 @@ def import_all_models() -> None:
     from panah.dispatch import orm as _dispatch  # noqa: F401
     from panah.geo import orm as _geo  # noqa: F401
     from panah.intake import orm as _intake  # noqa: F401
+    from panah.reports.live import orm as _live  # noqa: F401
     from panah.security import access_orm as _access  # noqa: F401
     from panah.security import audit_orm as _audit  # noqa: F401
     from panah.security import orm as _security  # noqa: F401

@@ -84,6 +84,13 @@ class Permission(StrEnum):
     view_occupancy = "view_occupancy"
     # A community base's neighbourhoods, programmes, sessions, participants and attendance.
     community_work = "community_work"
+    # How the service is doing (issue 18): the live dashboard of a province (supervisors,
+    # the provincial manager) or the nation (the national office); its thresholds are
+    # the province's line settings (manage_line).
+    view_dashboard = "view_dashboard"
+    # Statistics, their exports and the monthly report. An analyst reads counts only,
+    # small cells suppressed (panah.reports.suppression).
+    view_statistics = "view_statistics"
 
 
 _ALL = frozenset(Role)
@@ -135,6 +142,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.view_occupancy: _SUPERVISING | {Role.shelter_manager, Role.national_office,
                                                Role.analyst},
     Permission.community_work: _SUPERVISING | {Role.community_worker, Role.social_worker},
+    Permission.view_dashboard: _SUPERVISING | {Role.national_office},
+    Permission.view_statistics: _SUPERVISING | {Role.national_office, Role.analyst},
 }
 
 ROLE_SCOPE: dict[Role, Scope] = {

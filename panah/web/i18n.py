@@ -49,6 +49,8 @@ NAV: tuple[tuple[str, str, Permission], ...] = (
     ("nav.callbacks", "/line/callbacks", Permission.answer_contacts),
     ("nav.line_settings", "/line/settings", Permission.manage_line),
     ("nav.dispatch", "/dispatch", Permission.dispatch_units),
+    ("nav.dashboard", "/dashboard", Permission.view_dashboard),
+    ("nav.statistics", "/statistics", Permission.view_statistics),
     ("nav.map", "/map", Permission.view_map),
     ("nav.cases", "/cases", Permission.view_case),
     ("nav.visits", "/cases/visits", Permission.create_case),
