@@ -18,7 +18,7 @@ from panah.reports.periods import Grain, Period
 
 
 class Unit(StrEnum):
-    count = "count"
+    number = "number"  # a count of things
     pct = "pct"  # 0–100
     seconds = "seconds"
     minutes = "minutes"
