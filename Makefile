@@ -33,7 +33,7 @@ MYPY_STRICT := panah/geo/model.py panah/geo/text.py panah/geo/gazetteer.py \
 	panah/cases/thread/model.py \
 	panah/cases/workflow/model.py \
 	panah/cases/flags/model.py \
-	panah/centres/beds/model.py panah/reports/periods.py panah/reports/statistics/model.py
+	panah/centres/beds/model.py panah/reports/periods.py panah/reports/statistics/model.py panah/reports/statistics/definitions.py panah/reports/statistics/asked.py panah/reports/line.py panah/reports/live/model.py panah/reports/live/orm.py panah/reports/live/service.py panah/reports/live/schemas.py panah/reports/monthly/model.py panah/reports/monthly/charts.py panah/demo_history/model.py panah/demo_history/rates.py
 
 .PHONY: run test lint bench install clean help
 
@@ -61,6 +61,7 @@ run: $(STAMP)
 		echo "Import official or OSM boundaries later with: $(BIN)/panah geo import PATH"; \
 	fi
 	$(BIN)/panah demo load
+	$(BIN)/panah demo history
 	$(BIN)/panah serve
 
 test: $(STAMP)
@@ -75,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_geo.py
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_recommend.py
+	$(BIN)/python bench/bench_statistics.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from panah.config import Environment, Settings, get_settings
+
+if TYPE_CHECKING:
+    from panah.reports.monthly.model import MonthlyReport
 
 app = typer.Typer(
     help="Panah (پناه): the social emergency service — 123 line, mobile teams, crisis centres.",
@@ -136,6 +139,35 @@ def demo_load(
     _print_logins(logins, password, settings)
 
 
+@demo_app.command("history")
+def demo_history(
+    months: Annotated[int, typer.Option(help="Jalali months back, the current one included.")
+                      ] = 13,
+    province: Annotated[list[str] | None, typer.Option(
+        help="A demo province (IR-02 …); repeat for several. Default: every demo province.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="The same seed writes the same history.")] = 1405,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Remove the synthetic history written before, then write it again.")
+    ] = False,
+) -> None:
+    """Write synthetic history for the demo's statistics, dashboards and monthly report.
+
+    Contacts by the hour over the last Jalali months, with their callbacks, referrals and
+    team call-outs, all finished; no names, numbers or notes. Run 'panah demo load' first;
+    a second run writes nothing."""
+    from panah.demo_history.cli import run_history
+
+    settings = _settings()
+    if settings.environment is Environment.production:
+        console.print("[red]Refusing to write synthetic history in production "
+                      "(PANAH_ENVIRONMENT=production).\n"
+                      "در محیط عملیاتی تاریخچهٔ ساختگی نوشته نمی‌شود.[/red]")
+        raise typer.Exit(2)
+    raise typer.Exit(run_history(settings, console, months=months, codes=province or [],
+                                 seed=seed, replace=replace))
+
+
 def _print_logins(logins: list[tuple[str, str]], password: str, settings: Settings) -> None:
     table = Table(title=f"Demo logins — http://{settings.host}:{settings.port}/login")
     table.add_column("username")
@@ -165,11 +197,21 @@ def _mount_security() -> None:
 _mount_security()
 
 
+def _monthly_pdf(report: MonthlyReport) -> bytes:
+    from panah.web.monthly_document import to_pdf  # the web's template, only when asked
+
+    return to_pdf(report)
+
+
 def _mount_data() -> None:
-    from panah.reports.cli import export_app, retention_app
+    from panah.reports.cli import export_app, report_app, retention_app
+    from panah.reports.monthly.cli import use_pdf_renderer
+
+    use_pdf_renderer(_monthly_pdf)
 
     app.add_typer(export_app, name="export")
     app.add_typer(retention_app, name="retention")
+    app.add_typer(report_app, name="report")
 
 
 _mount_data()

@@ -56,7 +56,7 @@ class Case(Base):
     category: Mapped[str] = mapped_column(String(40))
     restricted_category: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="open")
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # Issue 16: the case's work. ``types`` are triage taxonomy codes, comma-joined (the

@@ -77,6 +77,8 @@ class Contact(Base):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_contact_queue_state", "queue", "state"),
+        # The statistics count a province's contacts by the day they were offered.
+        Index("ix_contact_province_code_offered_at", "province_code", "offered_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -100,7 +102,7 @@ class Contact(Base):
     offered_to: Mapped[str] = mapped_column(String(200), default="")  # queues, comma-separated
     next_overflow_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # Lifecycle.
-    offered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    offered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
@@ -159,7 +161,7 @@ class Callback(Base):
                                             unique=True)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     state: Mapped[str] = mapped_column(String(20), default="due", index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     sms_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

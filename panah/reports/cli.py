@@ -1,4 +1,5 @@
-"""``panah export`` and ``panah retention``: data leaving the system, and leaving it for good."""
+"""``panah export`` and ``panah retention``: data leaving the system, and leaving it for good;
+``panah report`` (the monthly provincial report, in ``panah.reports.monthly.cli``)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from rich.console import Console
 
 from panah.config import Settings
 from panah.core.clock import SystemClock
+from panah.reports.monthly.cli import report_app
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+__all__ = ["export_app", "report_app", "retention_app"]
 export_app = typer.Typer(help="De-identified exports for analysts.", no_args_is_help=True)
 retention_app = typer.Typer(help="Erase personal data past its retention period.",
                             no_args_is_help=True)

@@ -168,6 +168,12 @@ def test_public_routes_are_the_expected_few(app: FastAPI) -> None:
         # A vehicle tracker's position, proved by its unit's own key in the request
         # (X-Tracker-Key), not by a person's sign-in (issue 15).
         ("POST", "/api/fleet/tracker/positions"),
+        # The service's public figures, as the 988 Lifeline publishes its own: per province
+        # and month, counts and rates only, small cells hidden (issue 18) — and what each
+        # figure means.
+        ("GET", "/figures"),
+        ("GET", "/api/figures"),
+        ("GET", "/statistics/definitions"),
         # A one-time link to set one's password: proved by the link's own token, before
         # its person has a password to sign in with (issue 15).
         ("GET", "/access/{link_token}"),

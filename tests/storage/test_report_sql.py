@@ -3,7 +3,7 @@ SQLite and PostgreSQL with the pure rule (panah.reports.periods.iran_day)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, insert, select
 
@@ -36,7 +36,7 @@ def test_the_database_counts_by_the_iran_day_the_pure_rule_gives(empty_database_
     finally:
         metadata.drop_all(engine)
         engine.dispose()
-    assert [day for day, _ in rows] == [pure_iran_day(at).isoformat() for at, _ in MOMENTS]
-    assert [day for day, _ in rows][:3] == ["2026-03-20", "2026-03-21", "2026-03-21"]
-    assert rows[3][0] == "2021-06-02"
+    assert [day for day, _ in rows] == [pure_iran_day(at) for at, _ in MOMENTS]
+    assert [day.isoformat() for day, _ in rows][:3] == ["2026-03-20", "2026-03-21", "2026-03-21"]
+    assert rows[3][0] == date(2021, 6, 2)
     assert [round(gap, 2) for _, gap in rows] == [gap for _, gap in MOMENTS]

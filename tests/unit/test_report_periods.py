@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import pytest
 
@@ -64,7 +65,7 @@ def test_the_iranian_week_starts_on_saturday() -> None:
 def test_periods_cover_the_range_without_gaps() -> None:
     months = periods(date(2026, 3, 1), date(2026, 5, 1), Grain.month)
     assert [p.key for p in months] == ["1404-12", "1405-01", "1405-02"]
-    assert all(a.end == b.start for a, b in zip(months, months[1:], strict=False))
+    assert all(a.end == b.start for a, b in pairwise(months))
 
 
 def test_parse_jalali_month_takes_persian_digits_and_slashes() -> None:
