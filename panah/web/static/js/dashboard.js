@@ -133,7 +133,7 @@
       return el("li", { "data-incident": i.id }, [
         el("span", { "class": "badge priority-" + i.priority, text: word("priority." + i.priority) }), " ",
         el("a", { href: "/dispatch/incidents/" + i.id, text: fill(word("dashboard.incident_no"), { id: digits(i.id) }) }), " ",
-        el("span", { "class": "muted", text: (area ? area + " · " : "") +
+        el("span", { "class": "muted", text: (area ? area + " — " : "") +
           fill(word("dashboard.incident_age"), { minutes: digits(i.age_min) }) })]);
     }), word("dashboard.no_incidents"));
   }
@@ -159,7 +159,7 @@
     board.units.forEach(function (u) {
       if (u.lat === null || u.lon === null) { return; }
       var label = u.call_sign + " — " + (fa ? u.status_fa : u.status_en) +
-        (u.incident_id ? " · " + fill(word("dashboard.unit_on"), { id: digits(u.incident_id) }) : "");
+        (u.incident_id ? " — " + fill(word("dashboard.unit_on"), { id: digits(u.incident_id) }) : "");
       L.circleMarker([u.lat, u.lon], { radius: 7, color: "#fff", weight: 2,
         fillColor: COLOURS[u.status] || "#333", fillOpacity: 1 }).bindTooltip(label).addTo(unitLayer);
     });
