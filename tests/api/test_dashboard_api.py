@@ -19,11 +19,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from panah.config import Settings
 from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from tests.api.conftest import HTML, People
-from tests.conftest import DEMO_PASSWORD, NOWRUZ, TEST_ENCRYPTION_KEYS, TEST_HASH_KEY, login
+from tests.conftest import DEMO_PASSWORD, NOWRUZ, login
 
 GOLESTAN, MAZANDARAN, GILAN = "IR-27", "IR-02", "IR-01"
 PG_URL = os.environ.get("PANAH_TEST_DATABASE_URL", "")
@@ -229,28 +228,10 @@ def _golestan_morning(app: FastAPI) -> None:
 
 
 def _postgres_app() -> Iterator[FastAPI]:
-    from panah.main import create_app
-    from panah.security.orm import User
-    from panah.security.passwords import hash_password
-    from tests.storage.conftest import demo_database, reset_postgres
+    from tests.storage.conftest import postgres_demo_app
 
-    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    reset_postgres(url)
-    engine, _ = demo_database(url, NOWRUZ)
-    engine.dispose()
-    settings = Settings(  # type: ignore[call-arg]
-        database_url=url, environment="test",  # type: ignore[arg-type]
-        secret_key="x" * 40, encryption_keys=TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY,
-        timers=False)
-    application = create_app(settings, clock=FrozenClock(NOWRUZ))
-    with unit_of_work(application.state.session_factory) as session:  # demo_database's "pw"
-        for user in session.query(User).all():
-            user.password_hash = hash_password(DEMO_PASSWORD)
-    try:
+    with postgres_demo_app(NOWRUZ) as application:
         yield application
-    finally:
-        application.state.engine.dispose()
-        reset_postgres(url)
 
 
 @pytest.fixture(params=BACKENDS)

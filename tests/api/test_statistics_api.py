@@ -25,11 +25,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from panah.config import Settings
-from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from tests.api.conftest import People
-from tests.conftest import DEMO_PASSWORD, NOWRUZ, TEST_ENCRYPTION_KEYS, TEST_HASH_KEY, login
+from tests.conftest import DEMO_PASSWORD, NOWRUZ, login
 
 SARI, RASHT = "Q662960", "Q1291688"
 DEY = "from=۱۴۰۴/۱۰/۰۱&to=1404/10/30&grain=month"
@@ -49,28 +47,10 @@ def _contact(province: str, county: str, offered: datetime, wait_s: float | None
 
 def _postgres_app() -> Iterator[FastAPI]:
     """The demo on PostgreSQL, served with the frozen clock."""
-    from panah.main import create_app
-    from panah.security.orm import User
-    from panah.security.passwords import hash_password
-    from tests.storage.conftest import demo_database, reset_postgres
+    from tests.storage.conftest import postgres_demo_app
 
-    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    reset_postgres(url)
-    engine, factory = demo_database(url, NOWRUZ)
-    with unit_of_work(factory) as session:  # demo_database signs everyone in with "pw"
-        for user in session.query(User).all():
-            user.password_hash = hash_password(DEMO_PASSWORD)
-    engine.dispose()
-    settings = Settings(  # type: ignore[call-arg]
-        database_url=url, environment="test",  # type: ignore[arg-type]
-        secret_key="x" * 40, encryption_keys=TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY,
-        timers=False)
-    application = create_app(settings, clock=FrozenClock(NOWRUZ))
-    try:
+    with postgres_demo_app(NOWRUZ) as application:
         yield application
-    finally:
-        application.state.engine.dispose()
-        reset_postgres(url)
 
 
 @pytest.fixture(params=BACKENDS)

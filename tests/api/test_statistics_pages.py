@@ -26,11 +26,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from panah.config import Settings
-from panah.core.clock import FrozenClock
 from panah.core.db import unit_of_work
 from tests.api.conftest import HTML
-from tests.conftest import DEMO_PASSWORD, TEST_ENCRYPTION_KEYS, TEST_HASH_KEY, login
+from tests.conftest import DEMO_PASSWORD, login
 
 SARI, CHALUS, RASHT = "Q662960", "Q1282160", "Q1291688"
 DEY = "from=1404/10/01&to=1404/10/30&grain=month"
@@ -80,30 +78,12 @@ def _add_fixture(app: FastAPI) -> None:
 def postgres_app() -> Iterator[FastAPI]:
     """The demo on PostgreSQL with the fixture, built once for the module: every test here
     only reads."""
-    from panah.main import create_app
-    from panah.security.orm import User
-    from panah.security.passwords import hash_password
     from tests.conftest import NOWRUZ
-    from tests.storage.conftest import demo_database, reset_postgres
+    from tests.storage.conftest import postgres_demo_app
 
-    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-    reset_postgres(url)
-    engine, _ = demo_database(url, NOWRUZ)
-    engine.dispose()
-    settings = Settings(  # type: ignore[call-arg]
-        database_url=url, environment="test",  # type: ignore[arg-type]
-        secret_key="x" * 40, encryption_keys=TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY,
-        timers=False)
-    application = create_app(settings, clock=FrozenClock(NOWRUZ))
-    with unit_of_work(application.state.session_factory) as session:  # demo_database's "pw"
-        for user in session.query(User).all():
-            user.password_hash = hash_password(DEMO_PASSWORD)
-    _add_fixture(application)
-    try:
+    with postgres_demo_app(NOWRUZ) as application:
+        _add_fixture(application)
         yield application
-    finally:
-        application.state.engine.dispose()
-        reset_postgres(url)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,6 +64,35 @@ def demo_database(url: str, now: datetime) -> tuple[Engine, sessionmaker[Session
         load_reference(session)
         load_demo(session, now=now, password="pw")
     return engine, factory
+
+
+@contextmanager
+def postgres_demo_app(now: datetime) -> Iterator[FastAPI]:
+    """The demo on the PostgreSQL of PANAH_TEST_DATABASE_URL, served by an app whose clock
+    is frozen at ``now``, every demo user's password the demo's; emptied afterwards."""
+    from panah.config import Settings
+    from panah.core.clock import FrozenClock
+    from panah.main import create_app
+    from panah.security.passwords import hash_password
+    from tests.conftest import DEMO_PASSWORD, TEST_ENCRYPTION_KEYS, TEST_HASH_KEY
+
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    reset_postgres(url)
+    engine, _ = demo_database(url, now)
+    engine.dispose()
+    settings = Settings(  # type: ignore[call-arg]
+        database_url=url, environment="test",  # type: ignore[arg-type]
+        secret_key="x" * 40, encryption_keys=TEST_ENCRYPTION_KEYS, hash_key=TEST_HASH_KEY,
+        timers=False)
+    application = create_app(settings, clock=FrozenClock(now))
+    with unit_of_work(application.state.session_factory) as session:  # demo_database's "pw"
+        for user in session.query(User).all():
+            user.password_hash = hash_password(DEMO_PASSWORD)
+    try:
+        yield application
+    finally:
+        application.state.engine.dispose()
+        reset_postgres(url)
 
 
 @pytest.fixture
