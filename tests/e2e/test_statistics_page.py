@@ -9,7 +9,6 @@ the demo before it starts, so the charts have something to draw."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -133,8 +132,6 @@ def test_mansoureh_changes_the_period_and_the_split_and_sees_charts_and_table_fo
         assert page.evaluate("window.panahStats.map") == "no-boundaries"
         expect(page.locator("#stats-map-status")).to_contain_text("مرز شهرستان‌ها")
     screenshot(page, "statistics-fa.png")
-    if os.environ.get("PANAH_REVIEW"):  # the whole page, for a person to look at
-        page.screenshot(path=os.environ["PANAH_REVIEW"], full_page=True)
 
     page.locator("#stats-grain").select_option("month")
     page.wait_for_url("**grain=month**")
@@ -188,8 +185,6 @@ def test_the_definitions_page_opens_at_the_figure_a_heading_links(mansoureh: Pag
     target = page.locator("#answered_within_20s_pct")
     expect(target).to_be_in_viewport()
     expect(target.locator("h2")).to_contain_text("سطح خدمت")
-    if os.environ.get("PANAH_REVIEW"):
-        page.screenshot(path=os.environ["PANAH_REVIEW"].replace(".png", "-defs.png"))
 
 
 def test_without_imported_boundaries_the_map_says_so_in_words(approximate_page: Page) -> None:
@@ -213,9 +208,6 @@ def test_the_english_page_reads_left_to_right_with_latin_digits(mansoureh: Page)
     tick = page.evaluate(
         "Chart.getChart(document.querySelector('#stats-line')).scales.y.ticks[1].label")
     assert any(ch in "0123456789" for ch in str(tick)), tick
-    if os.environ.get("PANAH_REVIEW"):
-        page.screenshot(path=os.environ["PANAH_REVIEW"].replace(".png", "-en.png"),
-                        full_page=True)
 
 
 def test_the_analyst_sees_small_cells_hidden_in_the_table_and_on_the_map(
@@ -232,9 +224,6 @@ def test_the_analyst_sees_small_cells_hidden_in_the_table_and_on_the_map(
         expect(page.locator("th[data-figure='average_speed_of_answer_s']")).to_have_count(0)
         if server.with_boundaries:
             expect(page.locator("#stats-legend")).to_contain_text("پنهان")
-        if os.environ.get("PANAH_REVIEW"):
-            page.screenshot(path=os.environ["PANAH_REVIEW"].replace(".png", "-analyst.png"),
-                            full_page=True)
 
 
 def test_the_national_office_sees_the_provinces_in_bars_and_every_county_on_the_map(
